@@ -1,0 +1,66 @@
+"""`audit_record`: the building block every privileged action calls inside its transaction."""
+
+from typing import Any
+
+from django.db import transaction
+
+from mcp_payments.accounts.context import AuthContext
+from mcp_payments.api.logging import request_id_var
+
+from .models import ActorType, AuditEntry
+
+REDACTED = "[redacted]"
+SECRET_KEYS = frozenset({"secret", "password", "token", "api_key", "number", "cvc"})
+
+
+def redact(value: Any) -> Any:
+    """A copy of `value` with the value of every secret-named key (at any depth) replaced."""
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if str(key).lower() in SECRET_KEYS else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(item) for item in value]
+    return value
+
+
+def audit_record(
+    *,
+    context: AuthContext | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ip: str | None = None,
+    merchant_id: str | None = None,
+) -> None:
+    """Write one unsealed audit row for `action` on `object_type`/`object_id`.
+
+    Must run inside the caller's `transaction.atomic()` (the row commits or rolls back with the
+    change it records); raises RuntimeError otherwise. One INSERT, no lock. `context` None means
+    the system. `merchant_id` defaults to the context's merchant. Values of secret-named keys
+    (`secret`, `password`, `token`, `api_key`, `number`, `cvc`) in `before`/`after` are stored as
+    "[redacted]".
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record() must be called inside transaction.atomic().")
+    if context is None:
+        actor_type, actor_id, request_id = ActorType.SYSTEM, "system", None
+    else:
+        actor_type, actor_id, request_id = context.actor_type, context.actor_id, context.request_id
+        if merchant_id is None and context.merchant is not None:
+            merchant_id = context.merchant.id
+    AuditEntry.objects.create(
+        merchant_id=merchant_id,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=redact(before),
+        after=redact(after),
+        request_id=request_id or request_id_var.get(),
+        ip=ip,
+    )

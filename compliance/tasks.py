@@ -1,0 +1,24 @@
+"""Scheduled audit-log jobs (queue `compliance`)."""
+
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from celery import shared_task
+
+from .services.audit import audit_seal, audit_seal_and_verify
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="compliance.tasks.seal_audit_log")
+def seal_audit_log() -> int:
+    return audit_seal()
+
+
+@shared_task(name="compliance.tasks.verify_audit_log")
+def verify_audit_log() -> dict[str, Any]:
+    result = asdict(audit_seal_and_verify())
+    if not result["ok"]:
+        logger.error("audit chain broken", extra={"audit_verification": result})
+    return result

@@ -1,0 +1,71 @@
+from rest_framework import serializers
+
+from mcp_payments.accounts.scopes import ALL_SCOPES, WILDCARD
+from mcp_payments.api.serializers import (
+    AmountField,
+    CurrencyField,
+    ObjectSerializer,
+    StrictSerializer,
+    TimestampField,
+)
+
+
+class AgentPolicySerializer(StrictSerializer):
+    max_amount_per_call = AmountField(required=False, allow_null=True)
+    daily_limit = serializers.DictField(child=AmountField(), required=False)
+    approval_above = AmountField(required=False, allow_null=True)
+    allowed_tools = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, allow_null=True, max_length=200
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    read_only = serializers.BooleanField(required=False, default=False)
+
+    def validate_daily_limit(self, value: dict) -> dict:
+        field = CurrencyField()
+        return {field.to_internal_value(currency): amount for currency, amount in value.items()}
+
+
+class ApiKeyCreateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=[WILDCARD, *ALL_SCOPES]), min_length=1
+    )
+    agent_policy = AgentPolicySerializer(required=False, allow_null=True)
+
+
+class AgentPolicyOutSerializer(serializers.Serializer):
+    max_amount_per_call = serializers.IntegerField(allow_null=True)
+    daily_limit = serializers.DictField(child=serializers.IntegerField())
+    approval_above = serializers.IntegerField(allow_null=True)
+    allowed_tools = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    expires_at = TimestampField(allow_null=True)
+    read_only = serializers.BooleanField()
+
+
+class ApiKeySerializer(ObjectSerializer):
+    object_name = "api_key"
+
+    created = TimestampField()
+    name = serializers.CharField()
+    mode = serializers.CharField()
+    merchant = serializers.CharField(source="merchant_id")
+    redacted_secret = serializers.SerializerMethodField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    last_used_at = TimestampField(allow_null=True)
+    revoked_at = TimestampField(allow_null=True)
+    agent_policy = serializers.SerializerMethodField()
+
+    def get_redacted_secret(self, key) -> str:
+        return f"sk_{key.mode}_…{key.secret_last4}"
+
+    def get_agent_policy(self, key) -> dict | None:
+        if not key.has_agent_policy:
+            return None
+        return AgentPolicyOutSerializer(key).data
+
+
+class ApiKeyCreatedSerializer(ApiKeySerializer):
+    secret = serializers.SerializerMethodField()
+
+    def get_secret(self, key) -> str:
+        return self.context["secret"]

@@ -1,0 +1,104 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from mcp_payments.accounts import selectors, services
+from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.accounts.permissions import IsAuthenticatedActor
+from mcp_payments.api.errors import error_body
+from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.views import ApiView
+
+from .serializers import ApiKeyCreatedSerializer, ApiKeyCreateSerializer, ApiKeySerializer
+
+
+class ApiKeyAdminPermission(IsAuthenticatedActor):
+    """Keys are managed by merchant admins (dashboard) and platform staff, not by API keys."""
+
+    message = "Only a merchant admin or platform staff may manage API keys."
+
+    def has_permission(self, request: Request, view) -> bool:
+        context = request.auth
+        if context is None:
+            return False
+        return context.is_platform_staff or context.role == "admin"
+
+
+class ApiKeyListView(ApiView):
+    permission_classes = [ApiKeyAdminPermission]
+
+    @extend_schema(operation_id="api_keys_list", responses=list_serializer(ApiKeySerializer))
+    def get(self, request: Request) -> Response:
+        keys = selectors.api_key_list(context=self.ctx)
+        return Response(paginate(request, keys, ApiKeySerializer))
+
+    @extend_schema(
+        operation_id="api_keys_create",
+        request=ApiKeyCreateSerializer,
+        responses={201: ApiKeyCreatedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = ApiKeyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if self.ctx.merchant is None:
+            raise MerchantRequired()
+        policy = data.validated_data.get("agent_policy")
+        created = services.api_key_create(
+            merchant=self.ctx.merchant,
+            scopes=data.validated_data["scopes"],
+            name=data.validated_data["name"],
+            policy=services.AgentPolicy(**policy) if policy else None,
+            context=self.ctx,
+        )
+        body = ApiKeyCreatedSerializer(created.key, context={"secret": created.secret}).data
+        return Response(body, status=201)
+
+
+class ApiKeyRevokeView(ApiView):
+    permission_classes = [ApiKeyAdminPermission]
+
+    @extend_schema(operation_id="api_keys_revoke", request=None, responses=ApiKeySerializer)
+    def post(self, request: Request, key_id: str) -> Response:
+        key = selectors.api_key_get(context=self.ctx, key_id=key_id)
+        key = services.api_key_revoke(key=key, context=self.ctx)
+        return Response(ApiKeySerializer(key).data)
+
+
+_TokenPair = inline_serializer(
+    "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+
+
+class _EnvelopeTokenMixin:
+    """simplejwt's views with our error envelope instead of `{"detail": ...}`."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        if response.status_code == 401:
+            response.data = error_body(
+                type="authentication_error",
+                code="invalid_credentials",
+                message="Invalid username, password or token.",
+            )
+        return response
+
+
+class TokenView(_EnvelopeTokenMixin, TokenObtainPairView):
+    @extend_schema(
+        operation_id="auth_token_create",
+        responses={200: _TokenPair, 401: OpenApiResponse(description="Invalid credentials")},
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+class TokenRefresh(_EnvelopeTokenMixin, TokenRefreshView):
+    @extend_schema(operation_id="auth_token_refresh")
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        return super().post(request, *args, **kwargs)

@@ -1,0 +1,20 @@
+from mcp_payments.api.errors import ApplicationError, InvalidRequest
+
+
+class InvalidScope(InvalidRequest):
+    code = "invalid_scope"
+
+
+class ApiKeyAlreadyRevoked(ApplicationError):
+    type = "conflict_error"
+    code = "api_key_revoked"
+    status = 409
+    message = "This API key is already revoked."
+
+
+class MerchantRequired(InvalidRequest):
+    code = "merchant_required"
+    message = (
+        "Platform staff must name the merchant to act for with the MCP-Payments-Merchant header."
+    )
+    param = "MCP-Payments-Merchant"

@@ -1,0 +1,70 @@
+"""Reads for authentication and key listings."""
+
+import hashlib
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mcp_payments.api.errors import NotFound
+
+from .context import AuthContext
+from .models import ApiKey, Membership, Merchant
+from .scopes import ALL_SCOPES, ROLE_SCOPES
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_context(secret: str) -> AuthContext | None:
+    """The context of an active key, or None (unknown, revoked or expired)."""
+    key = (
+        ApiKey.objects.select_related("merchant")
+        .filter(secret_hash=hash_secret(secret), revoked_at__isnull=True)
+        .first()
+    )
+    now = timezone.now()
+    if key is None or (key.expires_at is not None and key.expires_at <= now):
+        return None
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        # At most one write per key per minute, not one per request.
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return AuthContext(merchant=key.merchant, scopes=frozenset(key.scopes), api_key=key)
+
+
+def user_context(user: AbstractBaseUser, merchant_id: str | None = None) -> AuthContext | None:
+    """Platform staff act across merchants (or for the one named); members act for theirs."""
+    if not user.is_active:
+        return None
+    if user.is_staff or user.is_superuser:
+        merchant = Merchant.objects.filter(pk=merchant_id).first() if merchant_id else None
+        return AuthContext(
+            merchant=merchant, scopes=frozenset(ALL_SCOPES), user=user, is_platform_staff=True
+        )
+    membership = Membership.objects.select_related("merchant").filter(user=user).first()
+    if membership is None:
+        return None
+    return AuthContext(
+        merchant=membership.merchant,
+        scopes=ROLE_SCOPES[membership.role],
+        user=user,
+        role=membership.role,
+    )
+
+
+def api_key_list(*, context: AuthContext) -> QuerySet[ApiKey]:
+    keys = ApiKey.objects.all()
+    if context.merchant is not None:
+        keys = keys.filter(merchant=context.merchant)
+    return keys
+
+
+def api_key_get(*, context: AuthContext, key_id: str) -> ApiKey:
+    key = api_key_list(context=context).filter(pk=key_id).first()
+    if key is None:
+        raise NotFound(f"No such API key: '{key_id}'", param="id")
+    return key

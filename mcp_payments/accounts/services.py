@@ -1,0 +1,200 @@
+"""Writes for merchants, members and API keys. Each public service owns one transaction and
+writes its audit row in it."""
+
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.audit import audit_record
+
+from .context import AuthContext
+from .exceptions import ApiKeyAlreadyRevoked, InvalidScope
+from .models import ApiKey, Membership, Merchant, Role
+from .scopes import normalize_scopes
+from .selectors import hash_secret
+
+SECRET_BYTES = 24  # 192 bits
+
+
+@dataclass(frozen=True)
+class AgentPolicy:
+    max_amount_per_call: int | None = None
+    daily_limit: dict[str, int] | None = None
+    approval_above: int | None = None
+    allowed_tools: list[str] | None = None
+    expires_at: datetime | None = None
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class CreatedApiKey:
+    key: ApiKey
+    secret: str  # shown once, never stored
+
+
+@dataclass(frozen=True)
+class CreatedMerchant:
+    merchant: Merchant
+    user: AbstractBaseUser
+    password: str
+    api_key: CreatedApiKey
+
+
+def _key_summary(key: ApiKey) -> dict:
+    return {
+        "name": key.name,
+        "mode": key.mode,
+        "scopes": list(key.scopes),
+        "last4": key.secret_last4,
+        "agent_policy": key.has_agent_policy,
+        "revoked": key.revoked_at is not None,
+    }
+
+
+def _create_key(
+    *,
+    merchant: Merchant,
+    scopes: list[str] | str,
+    name: str,
+    mode: str,
+    policy: AgentPolicy | None,
+    context: AuthContext | None,
+) -> CreatedApiKey:
+    try:
+        normalized = normalize_scopes(scopes)
+    except ValueError as exc:
+        raise InvalidScope(str(exc), param="scopes") from None
+    if not normalized:
+        raise InvalidScope("A key needs at least one scope.", param="scopes")
+    secret = f"sk_{mode}_{secrets.token_urlsafe(SECRET_BYTES)}"
+    policy = policy or AgentPolicy()
+    key = ApiKey.objects.create(
+        merchant=merchant,
+        name=name,
+        mode=mode,
+        secret_hash=hash_secret(secret),
+        secret_last4=secret[-4:],
+        scopes=normalized,
+        max_amount_per_call=policy.max_amount_per_call,
+        daily_limit=policy.daily_limit or {},
+        approval_above=policy.approval_above,
+        allowed_tools=policy.allowed_tools,
+        expires_at=policy.expires_at,
+        read_only=policy.read_only,
+    )
+    audit_record(
+        context=context,
+        action="api_key.created",
+        object_type="api_key",
+        object_id=key.id,
+        merchant_id=merchant.id,
+        after=_key_summary(key),
+    )
+    return CreatedApiKey(key=key, secret=secret)
+
+
+def api_key_create(
+    *,
+    merchant: Merchant,
+    scopes: list[str] | str,
+    name: str = "",
+    mode: str = ApiKey.Mode.TEST,
+    policy: AgentPolicy | None = None,
+    context: AuthContext | None,
+) -> CreatedApiKey:
+    """Create a key with the given scopes and optional agent policy. The secret is returned once;
+    only its SHA-256 is stored. Audited as `api_key.created`."""
+    with transaction.atomic():
+        return _create_key(
+            merchant=merchant, scopes=scopes, name=name, mode=mode, policy=policy, context=context
+        )
+
+
+def api_key_revoke(*, key: ApiKey, context: AuthContext | None) -> ApiKey:
+    """Revoke a key at once (conditional update: revoking twice is a 409). Audited."""
+    with transaction.atomic():
+        now = timezone.now()
+        updated = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now)
+        if not updated:
+            raise ApiKeyAlreadyRevoked()
+        key.revoked_at = now
+        audit_record(
+            context=context,
+            action="api_key.revoked",
+            object_type="api_key",
+            object_id=key.id,
+            merchant_id=key.merchant_id,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
+        return key
+
+
+def random_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(20))
+
+
+def merchant_create(
+    *,
+    name: str,
+    email: str = "",
+    username: str | None = None,
+    scopes: list[str] | str = "*",
+    key_name: str = "Default sandbox key",
+    context: AuthContext | None = None,
+) -> CreatedMerchant:
+    """A merchant with its dashboard admin user and a sandbox secret key, in one transaction."""
+    with transaction.atomic():
+        merchant = Merchant.objects.create(name=name, email=email)
+        password = random_password()
+        user = get_user_model().objects.create_user(
+            username=username or f"{merchant.id.lower()}-admin", email=email, password=password
+        )
+        Membership.objects.create(user=user, merchant=merchant, role=Role.ADMIN)
+        audit_record(
+            context=context,
+            action="merchant.created",
+            object_type="merchant",
+            object_id=merchant.id,
+            merchant_id=merchant.id,
+            after={"name": name, "admin_user": user.get_username()},
+        )
+        key = _create_key(
+            merchant=merchant,
+            scopes=scopes,
+            name=key_name,
+            mode=ApiKey.Mode.TEST,
+            policy=None,
+            context=context,
+        )
+        return CreatedMerchant(merchant=merchant, user=user, password=password, api_key=key)
+
+
+def membership_set_role(
+    *, membership: Membership, role: str, context: AuthContext | None
+) -> Membership:
+    """Change a member's role. Audited as `membership.role_changed`."""
+    if role not in Role.values:
+        raise InvalidScope(f"Unknown role: {role}", param="role")
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        before = locked.role
+        locked.role = role
+        locked.save(update_fields=["role"])
+        audit_record(
+            context=context,
+            action="membership.role_changed",
+            object_type="user",
+            object_id=str(locked.user_id),
+            merchant_id=locked.merchant_id,
+            before={"role": before},
+            after={"role": role},
+        )
+        return locked

@@ -1,0 +1,126 @@
+"""Idempotency keys (API.md §1), shared by the REST API, MCP tools and Celery jobs.
+
+`idempotency_begin` claims (scope, key) with one INSERT ... ON CONFLICT outside the caller's
+transaction, so concurrent requests with the same key race on the unique index, never on a
+read-check-write. The winner runs; the others get `idempotency_key_in_use` (409) until the winner
+stores its response with `idempotency_complete`, after which they get the replay.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from .errors import IdempotencyKeyInUse, IdempotencyKeyReused, InvalidRequest
+from .models import IdempotencyRecord
+
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Claimed:
+    record_id: int
+
+
+@dataclass(frozen=True)
+class Replay:
+    status: int
+    body: Any
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    """Same method, path and JSON body (key order and spacing ignored) → same fingerprint."""
+    try:
+        canonical = json.dumps(json.loads(body or b"{}"), sort_keys=True, separators=(",", ":"))
+        payload = canonical.encode()
+    except (ValueError, UnicodeDecodeError):
+        payload = body
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + payload).hexdigest()
+
+
+def validate_key(key: str) -> str:
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise InvalidRequest(
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
+            code="idempotency_key_invalid",
+            param="Idempotency-Key",
+        )
+    return key
+
+
+def idempotency_begin(*, scope: str, key: str, fingerprint: str) -> Claimed | Replay:
+    """Claim the key, or say what the first request answered. Runs in autocommit."""
+    validate_key(key)
+    now = timezone.now()
+    expires_at = now + timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    stale_before = now - timedelta(seconds=settings.IDEMPOTENCY_LOCK_TIMEOUT_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO api_idempotencyrecord
+                (scope, key, fingerprint, state, locked_at, created, expires_at)
+            VALUES (%s, %s, %s, 'in_progress', %s, %s, %s)
+            ON CONFLICT (scope, key) DO UPDATE
+                SET fingerprint = EXCLUDED.fingerprint, state = 'in_progress',
+                    response_status = NULL, response_body = NULL,
+                    locked_at = EXCLUDED.locked_at, created = EXCLUDED.created,
+                    expires_at = EXCLUDED.expires_at
+                WHERE api_idempotencyrecord.expires_at < %s
+                   OR (api_idempotencyrecord.state = 'in_progress'
+                       AND api_idempotencyrecord.locked_at < %s
+                       AND api_idempotencyrecord.fingerprint = EXCLUDED.fingerprint)
+            RETURNING id
+            """,
+            [scope, key, fingerprint, now, now, expires_at, now, stale_before],
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            return Claimed(record_id=row[0])
+        cursor.execute(
+            "SELECT fingerprint, state, response_status, response_body::text"
+            " FROM api_idempotencyrecord WHERE scope = %s AND key = %s",
+            [scope, key],
+        )
+        existing = cursor.fetchone()
+    if existing is None:
+        # Deleted between our INSERT and SELECT (the first request failed validation): retry.
+        return idempotency_begin(scope=scope, key=key, fingerprint=fingerprint)
+    stored_fingerprint, state, status, body = existing
+    if stored_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    if state != IdempotencyRecord.State.COMPLETED:
+        raise IdempotencyKeyInUse()
+    return Replay(status=status, body=json.loads(body))
+
+
+def idempotency_complete(*, record_id: int, status: int, body: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE api_idempotencyrecord SET state = 'completed', response_status = %s,"
+            " response_body = %s::jsonb WHERE id = %s",
+            [status, json.dumps(body), record_id],
+        )
+
+
+def idempotency_release(*, record_id: int) -> None:
+    """Forget a claim whose request was refused or crashed, so a retry runs again."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM api_idempotencyrecord WHERE id = %s", [record_id])
+
+
+def idempotency_purge_expired() -> int:
+    """Delete records past their retention; returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM api_idempotencyrecord WHERE expires_at < %s", [timezone.now()])
+        return cursor.rowcount
+
+
+def should_store(status: int) -> bool:
+    """Successes and business outcomes (declines, state conflicts) are stored; refusals of the
+    request itself (validation, auth, not found, rate limit) and server errors are not."""
+    return status < 400 or status in (402, 409)

@@ -1,0 +1,31 @@
+"""Currencies and amount bounds (API.md §1). Amounts are integers in minor units."""
+
+# ISO 4217 code -> number of minor-unit digits.
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "usd": 2,
+    "eur": 2,
+    "gbp": 2,
+    "jpy": 0,
+    "chf": 2,
+    "cad": 2,
+    "aud": 2,
+    "nzd": 2,
+    "sek": 2,
+    "nok": 2,
+    "dkk": 2,
+    "sgd": 2,
+    "hkd": 2,
+    "krw": 0,
+    "inr": 2,
+    "mxn": 2,
+    "brl": 2,
+    "pln": 2,
+}
+SUPPORTED_CURRENCIES = frozenset(CURRENCY_EXPONENTS)
+
+MIN_AMOUNT = 1
+MAX_AMOUNT = 99_999_999_999
+
+
+def currency_exponent(currency: str) -> int:
+    return CURRENCY_EXPONENTS[currency]

@@ -1,0 +1,65 @@
+"""The base view every API endpoint derives from: auth context, idempotent POSTs."""
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .idempotency import (
+    Claimed,
+    Replay,
+    idempotency_begin,
+    idempotency_complete,
+    idempotency_release,
+    request_fingerprint,
+    should_store,
+)
+
+
+class _ReplayResponse(Exception):
+    def __init__(self, replay: Replay) -> None:
+        self.replay = replay
+
+
+class ApiView(APIView):
+    """POST requests carrying `Idempotency-Key` run once per (actor scope, key)."""
+
+    _idempotency_record: int | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or key is None or request.auth is None:
+            return
+        fingerprint = request_fingerprint(request.method, request.path, request._request.body)
+        outcome = idempotency_begin(
+            scope=request.auth.idempotency_scope, key=key, fingerprint=fingerprint
+        )
+        if isinstance(outcome, Replay):
+            raise _ReplayResponse(outcome)
+        assert isinstance(outcome, Claimed)
+        self._idempotency_record = outcome.record_id
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, _ReplayResponse):
+            response = Response(exc.replay.body, status=exc.replay.status)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
+        record_id, self._idempotency_record = self._idempotency_record, None
+        if record_id is not None:
+            if should_store(response.status_code):
+                idempotency_complete(
+                    record_id=record_id, status=response.status_code, body=response.data
+                )
+            else:
+                idempotency_release(record_id=record_id)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @property
+    def ctx(self):
+        """The request's resolved (merchant, actor, scopes): see accounts.context."""
+        return self.request.auth

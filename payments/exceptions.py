@@ -1,0 +1,6 @@
+from mcp_payments.api.errors import NotFound
+
+
+class CustomerNotFound(NotFound):
+    code = "resource_missing"
+    message = "No such customer."

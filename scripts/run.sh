@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Local all-in-one server, started by `make run` (after the venv, services and migrations):
+#   - ASGI server (daphne) for HTTP, WebSockets and MCP on 127.0.0.1:$PORT (default 8000)
+#   - one Celery worker consuming every queue
+#   - Celery beat (DatabaseScheduler, configured in settings)
+# It first seeds the demo merchant and prints its API key and the admin login.
+# Ctrl-C (or TERM) stops every process it started; if any of them dies, it stops the rest
+# and exits non-zero. Production runs these as separate processes: docs/deployment.md.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export DJANGO_SETTINGS_MODULE=mcp_payments.settings.base
+unset DEBUG
+PORT="${PORT:-8000}"
+HOST=127.0.0.1
+VENV_BIN=.venv/bin
+STOP_TIMEOUT="${STOP_TIMEOUT:-20}" # seconds to wait for a graceful stop before SIGKILL
+
+# Under ASGI, persistent connections (CONN_MAX_AGE > 0) leak one connection per request
+# thread: the ASGI server closes each one after its request unless told otherwise.
+ASGI_DB_CONN_MAX_AGE="${DB_CONN_MAX_AGE:-0}"
+
+names=()
+pids=()
+stopping=0
+
+log() { printf '[run] %s\n' "$*" >&2; }
+
+start() { # name command...
+    local name="$1"
+    shift
+    "$@" &
+    names+=("$name")
+    pids+=("$!")
+    log "started $name (pid $!)"
+}
+
+stop_children() {
+    local i pid deadline alive
+    ((${#pids[@]})) || return 0
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    deadline=$((SECONDS + STOP_TIMEOUT))
+    while :; do
+        alive=0
+        for pid in "${pids[@]}"; do
+            if kill -0 "$pid" 2>/dev/null; then alive=1; fi
+        done
+        ((alive)) || break
+        if ((SECONDS >= deadline)); then
+            for i in "${!pids[@]}"; do
+                if kill -0 "${pids[$i]}" 2>/dev/null; then
+                    log "${names[$i]} (pid ${pids[$i]}) did not stop in ${STOP_TIMEOUT} s: SIGKILL"
+                    kill -KILL "${pids[$i]}" 2>/dev/null || true
+                fi
+            done
+            break
+        fi
+        sleep 0.2
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    pids=()
+}
+
+on_exit() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if ((${#pids[@]})); then
+        log "stopping ${names[*]}"
+        stop_children
+    fi
+    exit "$rc"
+}
+
+on_signal() {
+    stopping=1
+    log "signal received, stopping"
+    exit 130
+}
+
+trap on_exit EXIT
+trap on_signal INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
+
+# --- preflight -----------------------------------------------------------------------------------
+if port_open; then
+    log "port $PORT on $HOST is already in use: stop that server or run with PORT=<other>"
+    exit 1
+fi
+
+# --- demo merchant -------------------------------------------------------------------------------
+log "seeding the demo merchant (manage.py seed_demo)"
+seed_output="$("$VENV_BIN/python" manage.py seed_demo)"
+# The command prints one JSON object; take the last line that parses as one.
+demo="$(
+    printf '%s\n' "$seed_output" | "$VENV_BIN/python" -c '
+import json, sys
+found = None
+for line in sys.stdin:
+    line = line.strip()
+    if line.startswith("{"):
+        try:
+            found = json.loads(line)
+        except ValueError:
+            pass
+if not isinstance(found, dict) or not {"api_key", "username", "password"} <= found.keys():
+    sys.exit("seed_demo did not print {merchant, api_key, username, password}")
+print(found.get("merchant", ""), found["api_key"], found["username"], found["password"], sep="\t")
+'
+)"
+IFS=$'\t' read -r demo_merchant demo_key demo_user demo_password <<<"$demo"
+
+print_box() {
+    local lines=(
+        "MCP Payments is running"
+        ""
+        "API        http://$HOST:$PORT/api/v1/   (docs: /api/v1/docs/)"
+        "API key    $demo_key"
+        "Merchant   $demo_merchant"
+        ""
+        "Admin      http://$HOST:$PORT/admin/"
+        "Username   $demo_user"
+        "Password   $demo_password"
+        ""
+        "Health     http://$HOST:$PORT/health/ready"
+        "Stop       Ctrl-C"
+    )
+    local width=0 line
+    for line in "${lines[@]}"; do
+        if ((${#line} > width)); then width=${#line}; fi
+    done
+    local bar
+    bar="$(printf '%*s' $((width + 2)) '' | tr ' ' '-')"
+    printf '\n+%s+\n' "$bar"
+    for line in "${lines[@]}"; do printf '| %-*s |\n' "$width" "$line"; done
+    printf '+%s+\n\n' "$bar"
+}
+
+# --- processes -----------------------------------------------------------------------------------
+start asgi env DB_CONN_MAX_AGE="$ASGI_DB_CONN_MAX_AGE" \
+    "$VENV_BIN/daphne" -b "$HOST" -p "$PORT" mcp_payments.asgi:application
+start worker "$VENV_BIN/celery" -A mcp_payments worker \
+    -Q payments,analytics,compliance,notifications,monitoring -l info --concurrency 2
+start beat "$VENV_BIN/celery" -A mcp_payments beat -l info
+
+# Show the box once the server accepts connections (or give up waiting after 30 s).
+deadline=$((SECONDS + 30))
+until port_open; do
+    if ! kill -0 "${pids[0]}" 2>/dev/null || ((SECONDS >= deadline)); then break; fi
+    sleep 0.3
+done
+if port_open; then print_box; fi
+
+# --- supervise -----------------------------------------------------------------------------------
+# Wait for the first child to exit; any exit (even 0) is a failure of the whole.
+rc=0
+wait -n "${pids[@]}" || rc=$?
+if ((stopping)); then exit 130; fi
+for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+        log "${names[$i]} (pid ${pids[$i]}) exited with status $rc: stopping the rest"
+    fi
+done
+if ((rc == 0)); then rc=1; fi
+exit "$rc"

@@ -1,0 +1,63 @@
+"""OpenAPI validity, and production settings that refuse to start half-configured."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_openapi_schema_validates_without_warnings():
+    out = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    schema = out.getvalue()
+    assert "/api/v1/customers" in schema
+    assert "ErrorDetail" in schema
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_served(client):
+    assert client.get("/api/v1/schema/").status_code == 200
+    assert client.get("/api/v1/docs/").status_code == 200
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _production_env(**overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env["DJANGO_SETTINGS_MODULE"] = "mcp_payments.settings.production"
+    env.update(overrides)
+    return env
+
+
+def test_production_refuses_to_start_without_secret_key_or_database_url():
+    missing_secret = _manage("check", env=_production_env(DATABASE_URL="postgres://x@db/x"))
+    assert missing_secret.returncode != 0
+    assert "SECRET_KEY must be set" in missing_secret.stderr
+    missing_db = _manage("check", env=_production_env(SECRET_KEY="k" * 64))
+    assert missing_db.returncode != 0
+    assert "DATABASE_URL must be set" in missing_db.stderr
+
+
+def test_production_check_deploy_is_clean():
+    env = _production_env(
+        SECRET_KEY="x9#Lq2!vR7@pZ4$mW8^tY1&kN5*cB3(hJ6)gD0_fS-uE+aQ=iO~oP|lK;jH:gF<dS>",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/mcp_payments",
+        ALLOWED_HOSTS="payments.example.com",
+    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
