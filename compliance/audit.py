@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from mcp_payments.accounts.context import AuthContext
-from mcp_payments.api.logging import request_id_var
+from mcp_payments.api.logging import client_ip_var, request_id_var
 
 from .models import ActorType, AuditEntry
 
@@ -62,5 +62,5 @@ def audit_record(
         before=redact(before),
         after=redact(after),
         request_id=request_id or request_id_var.get(),
-        ip=ip,
+        ip=ip if ip is not None else client_ip_var.get(),
     )

@@ -7,8 +7,7 @@ one-time sealing of an unsealed row (migration 0002).
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Func, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Func, Q, Value
 
 from mcp_payments.api.fields import PrefixedIdField
 
@@ -27,7 +26,7 @@ class AuditEntry(models.Model):
     id = PrefixedIdField("aud")
     # Insertion order within a transaction; the chain order is (txid, seq).
     seq = models.BigIntegerField(
-        unique=True, editable=False, db_default=RawSQL(f"nextval('{SEQUENCE_NAME}')", ())
+        unique=True, editable=False, db_default=Func(Value(SEQUENCE_NAME), function="nextval")
     )
     # The writing transaction (txid_current(), forced by the insert trigger as well).
     txid = models.BigIntegerField(editable=False, db_default=Func(function="txid_current"))

@@ -18,7 +18,9 @@ _LIST_PARAMETERS = [
     OpenApiParameter("starting_after", OpenApiTypes.STR, description="An id or next_cursor."),
     OpenApiParameter("action", OpenApiTypes.STR, description="Exact action, e.g. api_key.created"),
     OpenApiParameter("object_id", OpenApiTypes.STR, description="Id of the object acted on."),
-    OpenApiParameter("actor_id", OpenApiTypes.STR, description="Id of the API key, user or system."),
+    OpenApiParameter(
+        "actor_id", OpenApiTypes.STR, description="Id of the API key, user or system."
+    ),
     OpenApiParameter("created[gte]", OpenApiTypes.STR, description="Unix seconds or RFC 3339."),
     OpenApiParameter("created[lt]", OpenApiTypes.STR, description="Unix seconds or RFC 3339."),
 ]

@@ -6,6 +6,10 @@ import logging
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
+# The caller's address, for the audit log.
+client_ip_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "client_ip", default=None
+)
 
 
 class RequestIdFilter(logging.Filter):

@@ -14,6 +14,8 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-secret-key-change-me-0123456789
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Only behind a reverse proxy that sets X-Forwarded-For itself (ops/nginx does).
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 INSTALLED_APPS = [
     "daphne",
@@ -167,6 +169,16 @@ CELERY_TASK_ROUTES = {
     "mcp_payments.api.tasks.*": {"queue": "monitoring"},
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Defined in code; the DatabaseScheduler copies these into the database at beat start, where the
+# admin can edit them (django-celery-beat's periodic tasks).
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-idempotency-keys": {
+        "task": "mcp_payments.api.tasks.purge_expired_idempotency_keys",
+        "schedule": 3600.0,
+    },
+    "seal-audit-log": {"task": "compliance.tasks.seal_audit_log", "schedule": 10.0},
+    "verify-audit-log": {"task": "compliance.tasks.verify_audit_log", "schedule": 86400.0},
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
@@ -189,7 +201,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "mcp_payments.access": {"level": env_str("ACCESS_LOG_LEVEL", "INFO")},
+    },
 }
 
 ADMIN_SITE_HEADER = "MCP Payments back office"

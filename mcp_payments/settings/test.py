@@ -1,11 +1,19 @@
-"""Settings for the test suite: the real PostgreSQL, Redis and RabbitMQ, a separate Redis db."""
+"""Settings for the test suite: the real PostgreSQL, Redis and RabbitMQ.
+
+The cache lives in its own Redis database, since tests clear it between runs.
+"""
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES
+from .base import CACHES, DATABASES, LOGGING
+from .env import env_str
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Parallel test runs on one machine (several developers' checkouts) each need their own database.
+DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_mcp_payments")}
 CACHES["default"]["KEY_PREFIX"] = "mcp_payments_test"
+CACHES["default"]["LOCATION"] = env_str("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_RATE_LIMIT_PER_MINUTE = 100_000
-LOG_LEVEL = "WARNING"
+LOGGING["root"]["level"] = "WARNING"
+LOGGING["loggers"]["mcp_payments.access"]["level"] = "WARNING"

@@ -7,7 +7,9 @@ from compliance.services.audit import audit_seal_and_verify
 
 
 class Command(BaseCommand):
-    help = "Seal pending audit entries, verify the hash chain, print one JSON line; exit 1 if broken."
+    help = (
+        "Seal pending audit entries, verify the hash chain, print one JSON line; exit 1 if broken."
+    )
 
     def handle(self, *args, **options) -> None:
         result = audit_seal_and_verify()

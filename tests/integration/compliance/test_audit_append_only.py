@@ -54,9 +54,7 @@ def test_a_sealed_entry_cannot_be_updated():
     # when its content or its chain columns are updated by raw SQL, then both are refused
     message = rf"append-only: UPDATE of audit entry {entry.pk} is not allowed"
     with pytest.raises(IntegrityError, match=message):
-        _execute(
-            "UPDATE compliance_auditentry SET after = '{}'::jsonb WHERE id = %s", [entry.pk]
-        )
+        _execute("UPDATE compliance_auditentry SET after = '{}'::jsonb WHERE id = %s", [entry.pk])
     with pytest.raises(IntegrityError, match=message):
         _execute("UPDATE compliance_auditentry SET hash = %s WHERE id = %s", ["f" * 64, entry.pk])
     # and through the ORM
@@ -91,9 +89,7 @@ def test_an_unsealed_entry_content_cannot_be_updated_even_while_sealing_it():
     # when its content is updated alone, or together with chain columns, then it is refused
     message = rf"append-only: UPDATE of audit entry {entry.pk} is not allowed"
     with pytest.raises(IntegrityError, match=message):
-        _execute(
-            "UPDATE compliance_auditentry SET after = '{}'::jsonb WHERE id = %s", [entry.pk]
-        )
+        _execute("UPDATE compliance_auditentry SET after = '{}'::jsonb WHERE id = %s", [entry.pk])
     with pytest.raises(IntegrityError, match=message):
         _execute(
             "UPDATE compliance_auditentry SET chain_position = 1, prev_hash = %s, hash = %s, "

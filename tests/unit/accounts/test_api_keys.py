@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 
+from compliance.models import AuditEntry
 from mcp_payments.accounts.models import ApiKey
 from tests.conftest import bearer_client
 
@@ -113,3 +114,25 @@ def test_roles_decide_scopes(merchant, member_client):
     assert viewer.post("/api/v1/customers", {"name": "x"}, format="json").status_code == 403
     support = member_client(merchant, "support")
     assert support.post("/api/v1/customers", {"name": "x"}, format="json").status_code == 201
+
+
+def test_key_creation_and_revocation_are_audited_with_request_id_and_ip(merchant, member_client):
+    admin = member_client(merchant, "admin")
+    response = admin.post("/api/v1/api_keys", {"scopes": ["*"]}, format="json")
+    key_id = response.json()["id"]
+    created = AuditEntry.objects.get(action="api_key.created", object_id=key_id)
+    assert created.merchant_id == merchant.id
+    assert created.actor_type == "user"
+    assert created.request_id == response["Request-Id"]
+    assert created.ip == "127.0.0.1"
+    assert response.json()["secret"] not in str(created.after)
+    admin.post(f"/api/v1/api_keys/{key_id}/revoke")
+    revoked = AuditEntry.objects.get(action="api_key.revoked", object_id=key_id)
+    assert (revoked.before, revoked.after) == ({"revoked": False}, {"revoked": True})
+
+
+def test_refused_key_creation_writes_no_audit_row(merchant, member_client):
+    admin = member_client(merchant, "admin")
+    response = admin.post("/api/v1/api_keys", {"scopes": ["nope"]}, format="json")
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(merchant_id=merchant.id).exists()

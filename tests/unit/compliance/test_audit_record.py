@@ -14,9 +14,7 @@ def _key_context(merchant: Merchant, request_id: str | None = "req_audit_1") -> 
     key = ApiKey.objects.create(
         merchant=merchant, secret_hash=f"hash-{merchant.pk}", secret_last4="abcd"
     )
-    return AuthContext(
-        merchant=merchant, scopes=frozenset(), api_key=key, request_id=request_id
-    )
+    return AuthContext(merchant=merchant, scopes=frozenset(), api_key=key, request_id=request_id)
 
 
 def _txid() -> int:
@@ -161,7 +159,11 @@ def test_the_database_forces_txid_and_refuses_rows_inserted_sealed():
     # given a writer trying to forge the writing transaction
     with transaction.atomic():
         forged = AuditEntry.objects.create(
-            txid=1, actor_type="system", actor_id="system", action="x", object_type="t",
+            txid=1,
+            actor_type="system",
+            actor_id="system",
+            action="x",
+            object_type="t",
             object_id="o",
         )
         txid = _txid()
@@ -171,7 +173,13 @@ def test_the_database_forces_txid_and_refuses_rows_inserted_sealed():
     # when a writer inserts a row with chain columns set, then it is refused
     with pytest.raises(IntegrityError, match="entries are inserted unsealed"), transaction.atomic():
         AuditEntry.objects.create(
-            actor_type="system", actor_id="system", action="x", object_type="t", object_id="o",
-            chain_position=1, prev_hash="0" * 64, hash="1" * 64,
+            actor_type="system",
+            actor_id="system",
+            action="x",
+            object_type="t",
+            object_id="o",
+            chain_position=1,
+            prev_hash="0" * 64,
+            hash="1" * 64,
         )
     assert AuditEntry.objects.count() == 1
