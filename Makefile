@@ -61,7 +61,7 @@ test: venv services ## What CI runs: lint, format check, migrations check, pytes
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest --cov --cov-report=term -q
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q
 
 lint: venv ## ruff check + ruff format --check
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,6 @@
 """`audit_record`: the building block every privileged action calls inside its transaction."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +26,45 @@ def redact(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class AuditAction:
+    """One privileged action, for `audit_record_many`."""
+
+    action: str
+    object_type: str
+    object_id: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    merchant_id: str | None = None
+
+
+def _entry(context: AuthContext | None, item: AuditAction, ip: str | None) -> AuditEntry:
+    merchant_id = item.merchant_id
+    if context is None:
+        actor_type, actor_id, request_id = ActorType.SYSTEM, "system", None
+    else:
+        actor_type, actor_id, request_id = context.actor_type, context.actor_id, context.request_id
+        if merchant_id is None and context.merchant is not None:
+            merchant_id = context.merchant.id
+    return AuditEntry(
+        merchant_id=merchant_id,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        action=item.action,
+        object_type=item.object_type,
+        object_id=item.object_id,
+        before=redact(item.before),
+        after=redact(item.after),
+        request_id=request_id or request_id_var.get(),
+        ip=ip if ip is not None else client_ip_var.get(),
+    )
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record() must be called inside transaction.atomic().")
+
+
 def audit_record(
     *,
     context: AuthContext | None,
@@ -42,25 +82,15 @@ def audit_record(
     change it records); raises RuntimeError otherwise. One INSERT, no lock. `context` None means
     the system. `merchant_id` defaults to the context's merchant. Values of secret-named keys
     (`secret`, `password`, `token`, `api_key`, `number`, `cvc`) in `before`/`after` are stored as
-    "[redacted]".
+    "[redacted]". The request id and client IP come from the current request when not given.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record() must be called inside transaction.atomic().")
-    if context is None:
-        actor_type, actor_id, request_id = ActorType.SYSTEM, "system", None
-    else:
-        actor_type, actor_id, request_id = context.actor_type, context.actor_id, context.request_id
-        if merchant_id is None and context.merchant is not None:
-            merchant_id = context.merchant.id
-    AuditEntry.objects.create(
-        merchant_id=merchant_id,
-        actor_type=actor_type,
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=redact(before),
-        after=redact(after),
-        request_id=request_id or request_id_var.get(),
-        ip=ip if ip is not None else client_ip_var.get(),
-    )
+    _require_transaction()
+    item = AuditAction(action, object_type, object_id, before, after, merchant_id)
+    _entry(context, item, ip).save(force_insert=True)
+
+
+def audit_record_many(*, context: AuthContext | None, actions: list[AuditAction]) -> None:
+    """`audit_record` for a batch of actions by one actor, in one INSERT."""
+    _require_transaction()
+    if actions:
+        AuditEntry.objects.bulk_create([_entry(context, item, None) for item in actions])

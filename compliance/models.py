@@ -62,3 +62,32 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Alert(models.Model):
+    """A compliance alert (AML rules, audit-chain failures), opened once per `dedupe_key`."""
+
+    id = PrefixedIdField("alert")
+    merchant_id = models.CharField(max_length=64, null=True, blank=True)
+    kind = models.CharField(max_length=64)
+    severity = models.CharField(max_length=16)
+    status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    object_id = models.CharField(max_length=100, blank=True, default="")
+    details = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    created = models.DateTimeField(db_default=Func(function="statement_timestamp"))
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant_id", "-id"], name="compliance_alert_merchant"),
+            models.Index(fields=["status", "-id"], name="compliance_alert_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} ({self.id})"

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
+from .alerts import alert_open
 from .services.audit import audit_seal, audit_seal_and_verify
 
 logger = logging.getLogger(__name__)
@@ -21,4 +22,11 @@ def verify_audit_log() -> dict[str, Any]:
     result = asdict(audit_seal_and_verify())
     if not result["ok"]:
         logger.error("audit chain broken", extra={"audit_verification": result})
+        alert_open(
+            kind="audit_chain_broken",
+            severity="critical",
+            dedupe_key=f"audit_chain_broken:{result['first_broken_id']}",
+            object_id=result["first_broken_id"] or "",
+            details=result,
+        )
     return result

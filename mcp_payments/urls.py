@@ -11,8 +11,10 @@ admin.site.index_title = "Operations"
 api_v1 = [
     path("", include("mcp_payments.accounts.api.urls")),
     path("", include("mcp_payments.events.api.urls")),
+    path("", include("mcp_payments.monitoring.api.urls")),
     path("", include("compliance.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("wallets.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

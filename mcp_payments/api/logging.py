@@ -14,5 +14,7 @@ client_ip_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        # django.request logs a response after the middleware has left the request's context.
+        request = getattr(record, "request", None)
+        record.request_id = request_id_var.get() or getattr(request, "request_id", None)
         return True

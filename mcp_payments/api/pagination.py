@@ -81,7 +81,7 @@ def list_serializer(item_serializer: type[serializers.Serializer]) -> type[seria
         name,
         (serializers.Serializer,),
         {
-            "object": serializers.ChoiceField(choices=["list"]),
+            "object": serializers.CharField(help_text="Always `list`."),
             "data": item_serializer(many=True),
             "has_more": serializers.BooleanField(),
             "next_cursor": serializers.CharField(allow_null=True),

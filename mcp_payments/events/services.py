@@ -15,6 +15,33 @@ class EmitOutsideTransaction(RuntimeError):
     pass
 
 
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise EmitOutsideTransaction("emit() must be called inside transaction.atomic()")
+
+
+def _build(
+    type: str,
+    obj: models.Model,
+    *,
+    merchant_id: str | None = None,
+    data: dict[str, Any] | None = None,
+    previous_attributes: dict[str, Any] | None = None,
+) -> Event:
+    payload: dict[str, Any] = {"object": data if data is not None else represent(obj)}
+    if previous_attributes:
+        payload["previous_attributes"] = previous_attributes
+    return Event(
+        type=type,
+        merchant_id=merchant_id if merchant_id is not None else getattr(obj, "merchant_id", None),
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        data=payload,
+        request_id=request_id_var.get() or "",
+        created=timezone.now(),
+    )
+
+
 def emit(
     type: str,
     obj: models.Model,
@@ -25,17 +52,16 @@ def emit(
 ) -> Event:
     """Write the event for `obj`'s state change. Building block: the caller's transaction must be
     open, so the event commits (or rolls back) with the change itself."""
-    if not transaction.get_connection().in_atomic_block:
-        raise EmitOutsideTransaction("emit() must be called inside transaction.atomic()")
-    payload: dict[str, Any] = {"object": data if data is not None else represent(obj)}
-    if previous_attributes:
-        payload["previous_attributes"] = previous_attributes
-    return Event.objects.create(
-        type=type,
-        merchant_id=merchant_id if merchant_id is not None else getattr(obj, "merchant_id", None),
-        object_type=object_type_of(obj),
-        object_id=str(obj.pk),
-        data=payload,
-        request_id=request_id_var.get() or "",
-        created=timezone.now(),
+    _require_transaction()
+    event = _build(
+        type, obj, merchant_id=merchant_id, data=data, previous_attributes=previous_attributes
     )
+    event.save(force_insert=True)
+    return event
+
+
+def emit_many(changes: list[tuple[str, models.Model]]) -> list[Event]:
+    """`emit` for many (type, object) pairs in one INSERT, in order (batch operations)."""
+    _require_transaction()
+    events = [_build(type, obj) for type, obj in changes]
+    return Event.objects.bulk_create(events) if events else []

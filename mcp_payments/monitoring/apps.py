@@ -5,3 +5,17 @@ class MonitoringConfig(AppConfig):
     name = "mcp_payments.monitoring"
     label = "monitoring"
     verbose_name = "Monitoring"
+
+    def ready(self) -> None:
+        from celery.signals import worker_ready, worker_shutdown
+
+        from mcp_payments.events.representations import register_representation
+
+        from .models import SystemAlert
+        from .representations import SystemAlertSerializer
+        from .workers import on_worker_ready, on_worker_shutdown
+
+        register_representation(SystemAlert, SystemAlertSerializer)
+        # Infrastructure, not domain behaviour: a Celery worker records its presence in Redis.
+        worker_ready.connect(on_worker_ready, weak=False, dispatch_uid="monitoring.presence")
+        worker_shutdown.connect(on_worker_shutdown, weak=False, dispatch_uid="monitoring.absence")

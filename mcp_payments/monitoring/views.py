@@ -19,7 +19,12 @@ def ready(request: HttpRequest) -> JsonResponse:
         "status": "ok" if not failed else "unavailable",
         "failed": failed,
         "checks": {
-            result.name: {"ok": result.ok, "latency_ms": result.latency_ms, "error": result.error}
+            result.name: {
+                "ok": result.ok,
+                "latency_ms": result.latency_ms,
+                "error": result.error,
+                **(result.detail or {}),
+            }
             for result in results
         },
     }

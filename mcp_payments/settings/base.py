@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "mcp_payments.events",
     "mcp_payments.monitoring",
     "compliance",
+    "wallets",
     "payments",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -178,8 +180,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "seal-audit-log": {"task": "compliance.tasks.seal_audit_log", "schedule": 10.0},
     "verify-audit-log": {"task": "compliance.tasks.verify_audit_log", "schedule": 86400.0},
+    "expire-transfer-holds": {"task": "wallets.tasks.expire_holds", "schedule": 30.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# --- Ledger and wallets ---
+TRANSFER_HOLD_DEFAULT_SECONDS = env_int("TRANSFER_HOLD_DEFAULT_SECONDS", 7 * 24 * 3600)
+TRANSFER_HOLD_MAX_SECONDS = env_int("TRANSFER_HOLD_MAX_SECONDS", 30 * 24 * 3600)
+TRANSFER_BATCH_MAX = 1000
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -208,3 +216,61 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = "MCP Payments back office"
+
+# --- Events backbone ---
+# Outbox relay, RabbitMQ topology, subscribers, retries and dead letters (docs/events.md).
+EVENTS_BROKER_URL = env_str("EVENTS_BROKER_URL", CELERY_BROKER_URL)
+EVENTS_EXCHANGE = env_str("EVENTS_EXCHANGE", "mcp_payments.events")
+EVENTS_DEAD_LETTER_EXCHANGE = env_str("EVENTS_DEAD_LETTER_EXCHANGE", "mcp_payments.dlx")
+# Prepended to every subscriber queue name; tests and benchmarks use a unique one.
+EVENTS_QUEUE_PREFIX = env_str("EVENTS_QUEUE_PREFIX", "")
+EVENTS_RELAY_BATCH_SIZE = env_int("EVENTS_RELAY_BATCH_SIZE", 500)
+# The relay sweeps at least this often even when no NOTIFY arrives.
+EVENTS_RELAY_POLL_MS = env_int("EVENTS_RELAY_POLL_MS", 1000)
+# Fault-test hook only: sleep after publishing a batch and before marking it published.
+EVENTS_RELAY_PAUSE_BEFORE_MARK_MS = env_int("EVENTS_RELAY_PAUSE_BEFORE_MARK_MS", 0)
+EVENTS_CONSUMER_PREFETCH = env_int("EVENTS_CONSUMER_PREFETCH", 20)
+# Deliveries of one message to a failing subscriber before it is dead-lettered.
+EVENTS_MAX_ATTEMPTS = env_int("EVENTS_MAX_ATTEMPTS", 5)
+# Wait before attempt 2, 3, ...; the last value repeats.
+EVENTS_RETRY_DELAYS_MS = [
+    int(value) for value in env_list("EVENTS_RETRY_DELAYS_MS", ["1000", "5000", "30000", "120000"])
+]
+# Extra modules registering subscribers, besides every app's `subscribers.py` (tests use it).
+EVENTS_SUBSCRIBER_MODULES = env_list("EVENTS_SUBSCRIBER_MODULES", [])
+EVENTS_PROCESSED_RETENTION_DAYS = env_int("EVENTS_PROCESSED_RETENTION_DAYS", 30)
+# /health/ready fails when the oldest unpublished event is older than this.
+READY_OUTBOX_MAX_LAG_SECONDS = env_int("READY_OUTBOX_MAX_LAG_SECONDS", 60)
+# /health/ready fails without a live Celery worker only when this is set.
+READY_REQUIRE_WORKERS = env_bool("READY_REQUIRE_WORKERS", False)
+MONITORING_QUEUE_DEPTH_ALERT = env_int("MONITORING_QUEUE_DEPTH_ALERT", 10_000)
+MONITORING_DLQ_ALERT = env_int("MONITORING_DLQ_ALERT", 1)
+MONITORING_OUTBOX_LAG_ALERT_SECONDS = env_int("MONITORING_OUTBOX_LAG_ALERT_SECONDS", 60)
+# One system alert per kind and subject within this window.
+MONITORING_ALERT_COOLDOWN_SECONDS = env_int("MONITORING_ALERT_COOLDOWN_SECONDS", 900)
+# AML: a payment at or above this (minor units) opens an alert; per-currency overrides below.
+AML_LARGE_TRANSACTION_THRESHOLD = env_int("AML_LARGE_TRANSACTION_THRESHOLD", 1_000_000)
+AML_LARGE_TRANSACTION_THRESHOLDS = {"jpy": 1_500_000}
+AML_STRUCTURING_MIN_PAYMENTS = env_int("AML_STRUCTURING_MIN_PAYMENTS", 3)
+CELERY_TASK_ROUTES["mcp_payments.events.tasks.*"] = {"queue": "monitoring"}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sweep-outbox": {"task": "mcp_payments.events.tasks.sweep_outbox", "schedule": 5.0},
+        "purge-processed-events": {
+            "task": "mcp_payments.events.tasks.purge_processed_events",
+            "schedule": 86400.0,
+        },
+        "monitoring-heartbeat": {
+            "task": "mcp_payments.monitoring.tasks.heartbeat",
+            "schedule": 10.0,
+        },
+        "check-thresholds": {
+            "task": "mcp_payments.monitoring.tasks.check_thresholds",
+            "schedule": 30.0,
+        },
+        "verify-live-counters": {
+            "task": "analytics.tasks.verify_live_counters",
+            "schedule": 86400.0,
+        },
+    }
+)

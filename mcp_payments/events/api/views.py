@@ -2,12 +2,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
+from mcp_payments.accounts.permissions import IsAuthenticatedActor, IsPlatformStaff, ScopePermission
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.views import ApiView
-from mcp_payments.events import selectors
+from mcp_payments.events import dead_letters, selectors
 
-from .serializers import EventSerializer
+from .serializers import (
+    DeadLetterReplayResultSerializer,
+    DeadLetterReplaySerializer,
+    DeadLetterSerializer,
+    EventSerializer,
+)
 
 
 class EventListView(ApiView):
@@ -34,3 +39,46 @@ class EventDetailView(ApiView):
     def get(self, request: Request, event_id: str) -> Response:
         event = selectors.event_get(context=self.ctx, event_id=event_id)
         return Response(EventSerializer(event).data)
+
+
+class DeadLetterListView(ApiView):
+    """Platform staff: messages the subscriber queues gave up on."""
+
+    permission_classes = [IsAuthenticatedActor, IsPlatformStaff, ScopePermission]
+    required_scopes = {"GET": "system:read"}
+
+    @extend_schema(
+        operation_id="system_dead_letters_list",
+        parameters=[
+            OpenApiParameter("queue", str, description="e.g. events.analytics"),
+            OpenApiParameter("status", str, enum=["pending", "replayed"]),
+        ],
+        responses=list_serializer(DeadLetterSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        letters = dead_letters.dead_letter_list(
+            queue=request.query_params.get("queue"), status=request.query_params.get("status")
+        )
+        return Response(paginate(request, letters, DeadLetterSerializer))
+
+
+class DeadLetterReplayView(ApiView):
+    """Platform staff: republish dead letters (all, one queue's, or by ids) to their queue."""
+
+    permission_classes = [IsAuthenticatedActor, IsPlatformStaff]
+
+    @extend_schema(
+        operation_id="system_dead_letters_replay",
+        request=DeadLetterReplaySerializer,
+        responses=DeadLetterReplayResultSerializer,
+    )
+    def post(self, request: Request) -> Response:
+        data = DeadLetterReplaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        replayed = dead_letters.dead_letter_replay(
+            ids=data.validated_data.get("ids"),
+            queue=data.validated_data.get("queue"),
+            all=data.validated_data.get("all", False),
+        )
+        body = {"object": "dead_letter_replay", "replayed": len(replayed), "dead_letters": replayed}
+        return Response(body)

@@ -18,7 +18,7 @@ def test_ready_checks_every_dependency():
     body = response.json()
     assert body["status"] == "ok"
     assert body["failed"] == []
-    assert set(body["checks"]) == {"database", "redis", "rabbitmq"}
+    assert set(body["checks"]) == {"database", "redis", "rabbitmq", "outbox", "workers"}
     assert all(check["ok"] for check in body["checks"].values())
 
 

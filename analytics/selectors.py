@@ -1,0 +1,53 @@
+from datetime import date
+
+from django.db.models import Sum
+
+from mcp_payments.events.models import Event, ProcessedEvent
+
+from .models import DailyCounter
+from .services import event_day, increments_for
+
+
+def counter_value(*, merchant_id: str, day: date, metric: str, currency: str = "") -> int:
+    row = DailyCounter.objects.filter(
+        merchant_id=merchant_id, day=day, metric=metric, currency=currency
+    ).first()
+    return row.value if row is not None else 0
+
+
+def counters_drift(*, day: date, subscriber: str) -> list[dict]:
+    """Counters of `day` that differ from replaying the events `subscriber` processed (empty
+    when the live counters are exact)."""
+    processed = ProcessedEvent.objects.filter(subscriber=subscriber).values("event_id")
+    expected: dict[tuple[str, str, str], int] = {}
+    events = Event.objects.filter(id__in=processed, created__date=day).exclude(merchant=None)
+    for event in events.values("type", "merchant_id", "data", "created").iterator():
+        payload = {
+            "type": event["type"],
+            "merchant": event["merchant_id"],
+            "data": event["data"],
+            "created": event["created"].isoformat(),
+        }
+        if event_day(payload) != day:
+            continue
+        for (metric, currency), delta in increments_for(payload).items():
+            key = (event["merchant_id"], metric, currency)
+            expected[key] = expected.get(key, 0) + delta
+    actual = {
+        (row["merchant_id"], row["metric"], row["currency"]): row["total"]
+        for row in DailyCounter.objects.filter(day=day)
+        .values("merchant_id", "metric", "currency")
+        .annotate(total=Sum("value"))
+    }
+    return [
+        {
+            "merchant_id": merchant_id,
+            "metric": metric,
+            "currency": currency,
+            "expected": expected.get((merchant_id, metric, currency), 0),
+            "actual": actual.get((merchant_id, metric, currency), 0),
+        }
+        for merchant_id, metric, currency in sorted(set(expected) | set(actual))
+        if expected.get((merchant_id, metric, currency), 0)
+        != actual.get((merchant_id, metric, currency), 0)
+    ]

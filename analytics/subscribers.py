@@ -1,0 +1,21 @@
+"""Analytics learns about other apps through events only."""
+
+from typing import Any
+
+from mcp_payments.events.subscribers import subscriber
+
+from .services import counters_ingest_event
+
+LIVE_COUNTERS = "analytics.live_counters"
+
+
+@subscriber(
+    "analytics",
+    "payment.succeeded",
+    "payment.failed",
+    "refund.succeeded",
+    "customer.created",
+    name=LIVE_COUNTERS,
+)
+def live_counters(event: dict[str, Any]) -> None:
+    counters_ingest_event(event=event)

@@ -1,0 +1,1 @@
+"""Operations: benchmarks (ops.bench), deployment configuration (nginx, gunicorn, systemd)."""

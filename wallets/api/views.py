@@ -1,0 +1,421 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mcp_payments.accounts.permissions import (
+    IsAuthenticatedActor,
+    IsPlatformStaff,
+    ScopePermission,
+)
+from mcp_payments.api.errors import (
+    ApplicationError,
+    application_error_body,
+    validation_error_body,
+)
+from mcp_payments.api.pagination import list_serializer, paginate, parse_timestamp
+from mcp_payments.api.views import ApiView
+from payments.selectors import customer_get
+from wallets import selectors
+from wallets.representations import (
+    JournalEntrySerializer,
+    LedgerAccountSerializer,
+    PayoutSerializer,
+    TransferSerializer,
+    WalletSerializer,
+    WalletTransactionSerializer,
+)
+from wallets.services import payouts, transfers
+from wallets.services import wallets as wallet_services
+
+from .serializers import (
+    FreezeSerializer,
+    PayoutCreateSerializer,
+    TransferBatchSerializer,
+    TransferCreateSerializer,
+    TransferPostSerializer,
+    WalletCreateSerializer,
+)
+
+_PERMISSIONS = [IsAuthenticatedActor, ScopePermission]
+
+
+def _valid(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+class WalletListView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read", "POST": "wallets:write"}
+
+    @extend_schema(
+        operation_id="wallets_list",
+        parameters=[OpenApiParameter("customer", str)],
+        responses=list_serializer(WalletSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        wallets = selectors.wallet_list(
+            context=self.ctx, customer=request.query_params.get("customer")
+        )
+        return Response(paginate(request, wallets, WalletSerializer))
+
+    @extend_schema(
+        operation_id="wallets_create",
+        request=WalletCreateSerializer,
+        responses={201: WalletSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(WalletCreateSerializer, request.data).validated_data
+        customer_id = data.get("customer")
+        if customer_id:
+            customer_id = customer_get(context=self.ctx, customer_id=customer_id).id
+        wallet = wallet_services.wallet_create(
+            context=self.ctx,
+            currency=data["currency"],
+            customer_id=customer_id,
+            metadata=data.get("metadata"),
+        )
+        return Response(WalletSerializer(wallet).data, status=201)
+
+
+class WalletDetailView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(operation_id="wallets_retrieve", responses=WalletSerializer)
+    def get(self, request: Request, wallet_id: str) -> Response:
+        wallet = selectors.wallet_get(context=self.ctx, wallet_id=wallet_id)
+        return Response(WalletSerializer(wallet).data)
+
+
+class WalletFreezeView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"POST": "wallets:write"}
+    freeze = True
+
+    @extend_schema(request=FreezeSerializer, responses={200: WalletSerializer})
+    def post(self, request: Request, wallet_id: str) -> Response:
+        reason = _valid(FreezeSerializer, request.data).validated_data["reason"]
+        action = wallet_services.wallet_freeze if self.freeze else wallet_services.wallet_unfreeze
+        wallet = action(context=self.ctx, wallet_id=wallet_id, reason=reason)
+        return Response(WalletSerializer(wallet).data)
+
+
+class WalletUnfreezeView(WalletFreezeView):
+    freeze = False
+
+
+class WalletTransactionsView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(
+        operation_id="wallets_transactions", responses=list_serializer(WalletTransactionSerializer)
+    )
+    def get(self, request: Request, wallet_id: str) -> Response:
+        wallet = selectors.wallet_get(context=self.ctx, wallet_id=wallet_id)
+        rows = selectors.wallet_transactions(wallet=wallet)
+        return Response(paginate(request, rows, WalletTransactionSerializer))
+
+
+class TransferListView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read", "POST": "transfers:write"}
+
+    @extend_schema(
+        operation_id="transfers_list",
+        parameters=[OpenApiParameter("wallet", str, description="Source or destination")],
+        responses=list_serializer(TransferSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.transfer_list(context=self.ctx, wallet=request.query_params.get("wallet"))
+        return Response(paginate(request, rows, TransferSerializer))
+
+    @extend_schema(
+        operation_id="transfers_create",
+        request=TransferCreateSerializer,
+        responses={201: TransferSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        transfer_request = _valid(TransferCreateSerializer, request.data).to_request()
+        transfer = transfers.transfer_create(context=self.ctx, request=transfer_request)
+        return Response(TransferSerializer(transfer).data, status=201)
+
+
+class TransferDetailView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(operation_id="transfers_retrieve", responses=TransferSerializer)
+    def get(self, request: Request, transfer_id: str) -> Response:
+        transfer = selectors.transfer_get(context=self.ctx, transfer_id=transfer_id)
+        return Response(TransferSerializer(transfer).data)
+
+
+class TransferPostView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"POST": "transfers:write"}
+
+    @extend_schema(
+        operation_id="transfers_post", request=TransferPostSerializer, responses=TransferSerializer
+    )
+    def post(self, request: Request, transfer_id: str) -> Response:
+        amount = _valid(TransferPostSerializer, request.data).validated_data.get("amount")
+        transfer = transfers.transfer_post(context=self.ctx, transfer_id=transfer_id, amount=amount)
+        return Response(TransferSerializer(transfer).data)
+
+
+class TransferVoidView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"POST": "transfers:write"}
+
+    @extend_schema(operation_id="transfers_void", request=None, responses=TransferSerializer)
+    def post(self, request: Request, transfer_id: str) -> Response:
+        transfer = transfers.transfer_void(context=self.ctx, transfer_id=transfer_id)
+        return Response(TransferSerializer(transfer).data)
+
+
+_BatchItems = inline_serializer(
+    "TransferBatchResult",
+    {
+        "index": serializers.IntegerField(),
+        "transfer": TransferSerializer(allow_null=True),
+        "error": serializers.DictField(allow_null=True),
+    },
+    many=True,
+)
+_BatchResponse = inline_serializer(
+    "TransferBatch",
+    {
+        "object": serializers.CharField(help_text="Always `transfer_batch`."),
+        "atomic": serializers.BooleanField(),
+        "applied": serializers.BooleanField(),
+        "results": _BatchItems,
+    },
+)
+
+
+class TransferBatchView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"POST": "transfers:write"}
+
+    @extend_schema(
+        operation_id="transfers_batch",
+        request=TransferBatchSerializer,
+        responses={200: _BatchResponse, 400: _BatchResponse},
+    )
+    def post(self, request: Request) -> Response:
+        batch = _valid(TransferBatchSerializer, request.data).validated_data
+        items = []
+        for item in batch["transfers"]:
+            serializer = TransferCreateSerializer(data=item)
+            items.append(serializer.to_request() if serializer.is_valid() else serializer.errors)
+        requests = [
+            _BatchValidationError(item) if isinstance(item, dict) else item for item in items
+        ]
+        applied, results = transfers.transfer_batch(
+            context=self.ctx, requests=requests, atomic=batch["atomic"]
+        )
+        body = {
+            "object": "transfer_batch",
+            "atomic": batch["atomic"],
+            "applied": applied,
+            "results": [
+                {
+                    "index": result.index,
+                    "transfer": TransferSerializer(result.transfer).data
+                    if result.transfer
+                    else None,
+                    "error": _error_of(result.error)["error"] if result.error else None,
+                }
+                for result in results
+            ],
+        }
+        return Response(body, status=200 if applied else 400)
+
+
+class _BatchValidationError(ApplicationError):
+    """An item that failed input validation; rendered like the single-transfer 400."""
+
+    def __init__(self, errors: dict) -> None:
+        super().__init__("invalid transfer")
+        self.body = validation_error_body(ValidationError(errors))
+
+
+def _error_of(error: ApplicationError) -> dict:
+    if isinstance(error, _BatchValidationError):
+        return error.body
+    return application_error_body(error)
+
+
+class PayoutListView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read", "POST": "payouts:write"}
+
+    @extend_schema(operation_id="payouts_list", responses=list_serializer(PayoutSerializer))
+    def get(self, request: Request) -> Response:
+        return Response(
+            paginate(request, selectors.payout_list(context=self.ctx), PayoutSerializer)
+        )
+
+    @extend_schema(
+        operation_id="payouts_create",
+        request=PayoutCreateSerializer,
+        responses={201: PayoutSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(PayoutCreateSerializer, request.data).validated_data
+        payout = payouts.payout_create(
+            context=self.ctx,
+            amount=data["amount"],
+            currency=data["currency"],
+            destination=data["destination"],
+            wallet_id=data.get("wallet"),
+            description=data.get("description"),
+            metadata=data.get("metadata"),
+        )
+        return Response(PayoutSerializer(payout).data, status=201)
+
+
+class PayoutDetailView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(operation_id="payouts_retrieve", responses=PayoutSerializer)
+    def get(self, request: Request, payout_id: str) -> Response:
+        payout = selectors.payout_get(context=self.ctx, payout_id=payout_id)
+        return Response(PayoutSerializer(payout).data)
+
+
+class PayoutCancelView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"POST": "payouts:write"}
+
+    @extend_schema(operation_id="payouts_cancel", request=None, responses=PayoutSerializer)
+    def post(self, request: Request, payout_id: str) -> Response:
+        payout = payouts.payout_cancel(context=self.ctx, payout_id=payout_id)
+        return Response(PayoutSerializer(payout).data)
+
+
+class LedgerAccountListView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(
+        operation_id="ledger_accounts_list", responses=list_serializer(LedgerAccountSerializer)
+    )
+    def get(self, request: Request) -> Response:
+        accounts = selectors.ledger_account_list(context=self.ctx)
+        return Response(paginate(request, accounts, LedgerAccountSerializer))
+
+
+class LedgerAccountDetailView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(
+        operation_id="ledger_accounts_retrieve",
+        parameters=[OpenApiParameter("as_of", str, description="Unix seconds or RFC 3339")],
+        responses=LedgerAccountSerializer,
+    )
+    def get(self, request: Request, account_id: str) -> Response:
+        raw = request.query_params.get("as_of")
+        as_of = parse_timestamp("as_of", raw) if raw is not None else None
+        account = selectors.ledger_account_get(context=self.ctx, account_id=account_id)
+        return Response(LedgerAccountSerializer(account, context={"as_of": as_of}).data)
+
+
+class JournalEntryListView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(
+        operation_id="ledger_entries_list", responses=list_serializer(JournalEntrySerializer)
+    )
+    def get(self, request: Request) -> Response:
+        entries = selectors.journal_entry_list(context=self.ctx)
+        return Response(paginate(request, entries, JournalEntrySerializer))
+
+
+class JournalEntryDetailView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "wallets:read"}
+
+    @extend_schema(operation_id="ledger_entries_retrieve", responses=JournalEntrySerializer)
+    def get(self, request: Request, entry_id: str) -> Response:
+        entry = selectors.journal_entry_get(context=self.ctx, entry_id=entry_id)
+        return Response(JournalEntrySerializer(entry).data)
+
+
+_TrialBalance = inline_serializer(
+    "TrialBalance",
+    {
+        "object": serializers.CharField(help_text="Always `trial_balance`."),
+        "balanced": serializers.BooleanField(),
+        "currencies": inline_serializer(
+            "TrialBalanceLine",
+            {
+                "currency": serializers.CharField(),
+                "total_debits": serializers.IntegerField(),
+                "total_credits": serializers.IntegerField(),
+                "balanced": serializers.BooleanField(),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class TrialBalanceView(ApiView):
+    permission_classes = [IsAuthenticatedActor, IsPlatformStaff]
+
+    @extend_schema(operation_id="ledger_trial_balance", responses=_TrialBalance)
+    def get(self, request: Request) -> Response:
+        lines = selectors.trial_balance()
+        return Response(
+            {
+                "object": "trial_balance",
+                "balanced": all(line.balanced for line in lines),
+                "currencies": [
+                    {
+                        "currency": line.currency,
+                        "total_debits": line.total_debits,
+                        "total_credits": line.total_credits,
+                        "balanced": line.balanced,
+                    }
+                    for line in lines
+                ],
+            }
+        )
+
+
+_BalanceAmounts = inline_serializer(
+    "BalanceAmount",
+    {"amount": serializers.IntegerField(), "currency": serializers.CharField()},
+    many=True,
+)
+_MerchantBalance = inline_serializer(
+    "MerchantBalance",
+    {
+        "object": serializers.CharField(help_text="Always `balance`."),
+        "available": _BalanceAmounts,
+        "pending": inline_serializer(
+            "PendingBalanceAmount",
+            {"amount": serializers.IntegerField(), "currency": serializers.CharField()},
+            many=True,
+        ),
+    },
+)
+
+
+class MerchantBalanceView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "payments:read"}
+
+    @extend_schema(operation_id="balance_retrieve", responses=_MerchantBalance)
+    def get(self, request: Request) -> Response:
+        balance = selectors.merchant_balance(context=self.ctx)
+        return Response({"object": "balance", **balance})

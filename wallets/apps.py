@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class WalletsConfig(AppConfig):
+    name = "wallets"
+    verbose_name = "Ledger and wallets"
+
+    def ready(self) -> None:
+        from mcp_payments.events.representations import register_representation
+
+        from . import representations
+        from .models import Payout, Transfer, Wallet
+
+        register_representation(Wallet, representations.WalletSerializer)
+        register_representation(Transfer, representations.TransferSerializer)
+        register_representation(Payout, representations.PayoutSerializer)
