@@ -8,7 +8,8 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from mcp_payments.events.representations import register_representation
 
-        from .models import Alert
-        from .representations import AlertSerializer
+        from .models import Alert, RiskReview
+        from .representations import AlertSerializer, RiskReviewSerializer
 
         register_representation(Alert, AlertSerializer)
+        register_representation(RiskReview, RiskReviewSerializer)

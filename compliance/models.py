@@ -91,3 +91,58 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} ({self.id})"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RiskReview(models.Model):
+    """A payment that scored `elevated`: it went through, and a person looks at it."""
+
+    id = PrefixedIdField("rev")
+    merchant_id = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=32, default="payment")
+    object_id = models.CharField(max_length=64)
+    score = models.PositiveSmallIntegerField()
+    rules = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.OPEN
+    )
+    decided_by = models.CharField(max_length=100, null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant_id", "-id"], name="risk_review_merchant"),
+            models.Index(fields=["status", "-id"], name="risk_review_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_id} score {self.score} ({self.status})"
+
+
+class BlockListEntry(models.Model):
+    """A value that blocks payments: a card fingerprint, a customer email or a customer id."""
+
+    class Kind(models.TextChoices):
+        FINGERPRINT = "fingerprint"
+        EMAIL = "email"
+        CUSTOMER = "customer"
+
+    merchant_id = models.CharField(max_length=64, null=True, blank=True, help_text="Empty: all")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=200)
+    reason = models.CharField(max_length=200, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "block list entries"
+        indexes = [models.Index(fields=["kind", "value"], name="block_list_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value}"

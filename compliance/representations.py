@@ -14,3 +14,18 @@ class AlertSerializer(ObjectSerializer):
     details = serializers.DictField()
     created = TimestampField()
     resolved_at = TimestampField(allow_null=True)
+
+
+class RiskReviewSerializer(ObjectSerializer):
+    object_name = "risk_review"
+
+    merchant = serializers.CharField(source="merchant_id")
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    score = serializers.IntegerField()
+    rules = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField()
+    decided_by = serializers.CharField(allow_null=True)
+    note = serializers.CharField()
+    created = TimestampField()
+    decided_at = TimestampField(allow_null=True)

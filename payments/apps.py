@@ -8,7 +8,11 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from mcp_payments.events.representations import register_representation
 
-        from .models import Customer
-        from .representations import CustomerSerializer
+        from . import representations as r
+        from .models import Customer, Dispute, Payment, PaymentMethod, Refund
 
-        register_representation(Customer, CustomerSerializer)
+        register_representation(Customer, r.CustomerSerializer)
+        register_representation(PaymentMethod, r.PaymentMethodSerializer)
+        register_representation(Payment, r.PaymentSerializer)
+        register_representation(Refund, r.RefundSerializer)
+        register_representation(Dispute, r.DisputeSerializer)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mcp_payments.api.serializers import ObjectSerializer, TimestampField
@@ -22,3 +23,93 @@ class CustomerSerializer(ObjectSerializer):
         if instance.is_deleted:
             return {"id": instance.id, "object": "customer", "deleted": True}
         return super().to_representation(instance)
+
+
+class CardSerializer(serializers.Serializer):
+    brand = serializers.CharField()
+    last4 = serializers.CharField()
+    exp_month = serializers.IntegerField()
+    exp_year = serializers.IntegerField()
+    fingerprint = serializers.CharField()
+
+
+class PaymentMethodSerializer(ObjectSerializer):
+    object_name = "payment_method"
+
+    created = TimestampField()
+    type = serializers.CharField()
+    customer = serializers.CharField(source="customer_id", allow_null=True)
+    card = serializers.SerializerMethodField()
+    detached = serializers.SerializerMethodField()
+    metadata = serializers.DictField(child=serializers.CharField())
+
+    @extend_schema_field(CardSerializer)
+    def get_card(self, method) -> dict[str, Any]:
+        return CardSerializer(method).data
+
+    def get_detached(self, method) -> bool:
+        return method.detached_at is not None
+
+
+class RiskSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=["normal", "elevated", "highest"])
+    rules = serializers.ListField(child=serializers.CharField())
+
+
+class PaymentErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    decline_code = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class PaymentSerializer(ObjectSerializer):
+    object_name = "payment"
+
+    created = TimestampField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    capture_method = serializers.CharField()
+    customer = serializers.CharField(source="customer_id", allow_null=True)
+    payment_method = serializers.CharField(source="payment_method_id", allow_null=True)
+    wallet = serializers.CharField(source="wallet_id", allow_null=True)
+    amount_capturable = serializers.IntegerField()
+    amount_received = serializers.IntegerField()
+    amount_refunded = serializers.IntegerField()
+    fee = serializers.IntegerField()
+    net = serializers.IntegerField()
+    description = serializers.CharField(allow_null=True)
+    metadata = serializers.DictField(child=serializers.CharField())
+    last_payment_error = PaymentErrorSerializer(allow_null=True)
+    next_action = serializers.DictField(allow_null=True)
+    risk = RiskSerializer(allow_null=True)
+    cancellation_reason = serializers.CharField(allow_null=True)
+
+
+class RefundSerializer(ObjectSerializer):
+    object_name = "refund"
+
+    created = TimestampField()
+    payment = serializers.CharField(source="payment_id")
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    reason = serializers.CharField(allow_null=True)
+    failure_reason = serializers.CharField(allow_null=True)
+    metadata = serializers.DictField(child=serializers.CharField())
+
+
+class DisputeSerializer(ObjectSerializer):
+    object_name = "dispute"
+
+    created = TimestampField()
+    payment = serializers.CharField(source="payment_id")
+    amount = serializers.IntegerField()
+    fee = serializers.IntegerField()
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    evidence = serializers.DictField()
+    evidence_submitted_at = TimestampField(allow_null=True)
+    closed_at = TimestampField(allow_null=True)

@@ -4,8 +4,14 @@ from django.db.models import QuerySet
 
 from mcp_payments.accounts.context import AuthContext
 
-from .exceptions import CustomerNotFound
-from .models import Customer
+from .exceptions import (
+    CustomerNotFound,
+    DisputeNotFound,
+    PaymentMethodNotFound,
+    PaymentNotFound,
+    RefundNotFound,
+)
+from .models import Customer, Dispute, Payment, PaymentMethod, Refund
 
 
 def _scoped(queryset: QuerySet, context: AuthContext) -> QuerySet:
@@ -21,12 +27,75 @@ def customer_list(*, context: AuthContext, email: str | None = None) -> QuerySet
     return customers
 
 
-def customer_get(*, context: AuthContext, customer_id: str, for_update: bool = False) -> Customer:
+def customer_get(
+    *, context: AuthContext, customer_id: str, for_update: bool = False, param: str = "id"
+) -> Customer:
     """The caller's customer (erased ones included); another merchant's id is a 404 too."""
     customers = _scoped(Customer.objects.all(), context)
     if for_update:
         customers = customers.select_for_update()
     customer = customers.filter(pk=customer_id).first()
     if customer is None:
-        raise CustomerNotFound(f"No such customer: '{customer_id}'", param="id")
+        raise CustomerNotFound(f"No such customer: '{customer_id}'", param=param)
     return customer
+
+
+def payment_method_list(*, context: AuthContext, customer: str | None = None) -> QuerySet:
+    methods = _scoped(PaymentMethod.objects.filter(detached_at__isnull=True), context)
+    return methods.filter(customer_id=customer) if customer else methods
+
+
+def payment_method_get(
+    *, context: AuthContext, payment_method_id: str, for_update: bool = False
+) -> PaymentMethod:
+    methods = _scoped(PaymentMethod.objects.all(), context)
+    if for_update:
+        methods = methods.select_for_update()
+    method = methods.filter(pk=payment_method_id).first()
+    if method is None:
+        raise PaymentMethodNotFound(
+            f"No such payment method: '{payment_method_id}'", param="payment_method"
+        )
+    return method
+
+
+def payment_list(
+    *, context: AuthContext, status: str | None = None, customer: str | None = None
+) -> QuerySet[Payment]:
+    payments = _scoped(Payment.objects.all(), context)
+    if status:
+        payments = payments.filter(status=status)
+    if customer:
+        payments = payments.filter(customer_id=customer)
+    return payments
+
+
+def payment_get(*, context: AuthContext, payment_id: str, param: str = "id") -> Payment:
+    payment = _scoped(Payment.objects.all(), context).filter(pk=payment_id).first()
+    if payment is None:
+        raise PaymentNotFound(f"No such payment: '{payment_id}'", param=param)
+    return payment
+
+
+def refund_list(*, context: AuthContext, payment: str | None = None) -> QuerySet[Refund]:
+    refunds = _scoped(Refund.objects.all(), context)
+    return refunds.filter(payment_id=payment) if payment else refunds
+
+
+def refund_get(*, context: AuthContext, refund_id: str) -> Refund:
+    refund = _scoped(Refund.objects.all(), context).filter(pk=refund_id).first()
+    if refund is None:
+        raise RefundNotFound(f"No such refund: '{refund_id}'", param="id")
+    return refund
+
+
+def dispute_list(*, context: AuthContext, status: str | None = None) -> QuerySet[Dispute]:
+    disputes = _scoped(Dispute.objects.select_related("payment"), context)
+    return disputes.filter(status=status) if status else disputes
+
+
+def dispute_get(*, context: AuthContext, dispute_id: str) -> Dispute:
+    dispute = dispute_list(context=context).filter(pk=dispute_id).first()
+    if dispute is None:
+        raise DisputeNotFound(f"No such dispute: '{dispute_id}'", param="id")
+    return dispute

@@ -37,10 +37,19 @@ class Leg:
     amount: int
     currency: str
     type: str = PostingType.POSTED
+    # Refuse the entry unless this account's debits stay within its credits afterwards, even if
+    # the account may otherwise go negative.
+    check_funds: bool = False
 
 
-def debit(account: LedgerAccount, amount: int, type: str = PostingType.POSTED) -> Leg:
-    return Leg(account.id, amount, account.currency, type)
+def debit(
+    account: LedgerAccount,
+    amount: int,
+    type: str = PostingType.POSTED,
+    *,
+    check_funds: bool = False,
+) -> Leg:
+    return Leg(account.id, amount, account.currency, type, check_funds)
 
 
 def credit(account: LedgerAccount, amount: int, type: str = PostingType.POSTED) -> Leg:
@@ -69,6 +78,7 @@ class Entry:
                     "amount": leg.amount,
                     "currency": leg.currency,
                     "type": leg.type,
+                    "check_funds": leg.check_funds,
                 }
                 for leg in self.legs
             ],

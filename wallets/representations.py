@@ -131,3 +131,17 @@ class WalletTransactionSerializer(ObjectSerializer):
     hold_amount = serializers.IntegerField(
         source="pending_effect", help_text="Change of pending amounts (holds placed or released)."
     )
+
+
+class BalanceTransactionSerializer(ObjectSerializer):
+    """One journal entry's effect on the merchant's balance (available and pending)."""
+
+    object_name = "balance_transaction"
+
+    created = TimestampField()
+    type = serializers.CharField(source="kind")
+    source = serializers.CharField(source="reference_id")
+    description = serializers.CharField()
+    currency = serializers.CharField()
+    available_amount = serializers.IntegerField()
+    pending_amount = serializers.IntegerField()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from mcp_payments.accounts.context import AuthContext
@@ -262,6 +262,25 @@ def unbalanced_entries() -> list[str]:
 
 
 MERCHANT_BALANCE_CODES = {"available": "merchant_available", "pending": "merchant_pending"}
+
+
+def merchant_balance_transactions(*, context: AuthContext) -> QuerySet[JournalEntry]:
+    """Entries that moved the merchant's available or pending balance, with their effect on
+    each (positive adds to the merchant's balance)."""
+    merchant_id = context.merchant.id if context.merchant else ""
+    on_available = Q(
+        postings__account__owner_id=merchant_id,
+        postings__account__code=MERCHANT_BALANCE_CODES["available"],
+    )
+    on_pending = Q(
+        postings__account__owner_id=merchant_id,
+        postings__account__code=MERCHANT_BALANCE_CODES["pending"],
+    )
+    return JournalEntry.objects.filter(on_available | on_pending).annotate(
+        available_amount=Coalesce(-Sum("postings__amount", filter=on_available), 0),
+        pending_amount=Coalesce(-Sum("postings__amount", filter=on_pending), 0),
+        currency=Min("postings__currency"),
+    )
 
 
 def merchant_balance(*, context: AuthContext) -> dict[str, list[dict[str, int | str]]]:

@@ -1,8 +1,12 @@
 from django.urls import path
 
+from .risk_views import RiskReviewDecisionView, RiskReviewListView, RiskReviewRejectView
 from .views import AuditLogListView, AuditLogVerifyView
 
 urlpatterns = [
+    path("risk/reviews", RiskReviewListView.as_view()),
+    path("risk/reviews/<str:review_id>/approve", RiskReviewDecisionView.as_view()),
+    path("risk/reviews/<str:review_id>/reject", RiskReviewRejectView.as_view()),
     path("compliance/audit_log", AuditLogListView.as_view(), name="compliance-audit-log"),
     path(
         "compliance/audit_log/verify",

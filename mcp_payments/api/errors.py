@@ -22,6 +22,7 @@ class ApplicationError(Exception):
     code = "invalid_request"
     status = 400
     message = "The request could not be processed."
+    param: str | None = None
 
     def __init__(
         self,
@@ -34,7 +35,8 @@ class ApplicationError(Exception):
         self.message = message or self.message
         if code:
             self.code = code
-        self.param = param
+        if param is not None:
+            self.param = param
         self.extra = extra or {}
         super().__init__(self.message)
 

@@ -6,6 +6,8 @@ from typing import Any
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from .card_data import refuse_card_data
+
 
 class StrictJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
@@ -18,6 +20,7 @@ class StrictJSONParser(JSONParser):
             raise ParseError(f"Malformed JSON body: {exc}") from None
         if not isinstance(data, dict):
             raise ParseError("The request body must be a JSON object.")
+        refuse_card_data(data)
         return data
 
 

@@ -29,6 +29,11 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if request.method == "POST":
+            # Keep the raw body for the idempotency fingerprint, then parse now: a malformed body
+            # or raw card data is refused before any other work.
+            request._request.body  # noqa: B018
+            request.data  # noqa: B018
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or key is None or request.auth is None:
             return

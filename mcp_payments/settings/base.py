@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -181,8 +182,37 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-log": {"task": "compliance.tasks.seal_audit_log", "schedule": 10.0},
     "verify-audit-log": {"task": "compliance.tasks.verify_audit_log", "schedule": 86400.0},
     "expire-transfer-holds": {"task": "wallets.tasks.expire_holds", "schedule": 30.0},
+    "reconcile-processing-payments": {
+        "task": "payments.tasks.reconcile_processing",
+        "schedule": 30.0,
+    },
+    "expire-authorizations": {"task": "payments.tasks.expire_authorizations", "schedule": 3600.0},
+    "settle-balances": {"task": "payments.tasks.settle_balances", "schedule": 300.0},
+    "daily-settlement-report": {
+        "task": "payments.tasks.daily_settlement_report",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# --- Payments ---
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "payments.providers.sandbox.SandboxProvider")
+PROVIDER_TIMEOUT_SECONDS = env_int("PROVIDER_TIMEOUT_SECONDS", 10)
+SANDBOX_PROVIDER_REDIS_URL = env_str("SANDBOX_PROVIDER_REDIS_URL", REDIS_URL)
+SANDBOX_LATENCY_MS = env_int("SANDBOX_LATENCY_MS", 0)
+SANDBOX_KEY_PREFIX = env_str("SANDBOX_KEY_PREFIX", "sandbox")
+SANDBOX_RECORD_TTL_SECONDS = env_int("SANDBOX_RECORD_TTL_SECONDS", 90 * 24 * 3600)
+# Sandbox disputes for tok_createDispute open this long after capture (a Celery countdown).
+SANDBOX_DISPUTE_DELAY_SECONDS = env_int("SANDBOX_DISPUTE_DELAY_SECONDS", 5)
+AUTHORIZATION_EXPIRY_SECONDS = env_int("AUTHORIZATION_EXPIRY_SECONDS", 7 * 24 * 3600)
+# A payment still `processing` after this long is asked about by reconciliation.
+RECONCILE_AFTER_SECONDS = env_int("RECONCILE_AFTER_SECONDS", 30)
+DEFAULT_CARD_FEE_BPS = env_int("DEFAULT_CARD_FEE_BPS", 290)
+DEFAULT_CARD_FEE_FIXED = env_int("DEFAULT_CARD_FEE_FIXED", 30)
+DEFAULT_DISPUTE_FEE = env_int("DEFAULT_DISPUTE_FEE", 1500)
+DEFAULT_SETTLEMENT_DELAY_SECONDS = env_int("DEFAULT_SETTLEMENT_DELAY_SECONDS", 2 * 24 * 3600)
+RISK_REVIEW_SCORE = env_int("RISK_REVIEW_SCORE", 50)
+RISK_BLOCK_SCORE = env_int("RISK_BLOCK_SCORE", 75)
 
 # --- Ledger and wallets ---
 TRANSFER_HOLD_DEFAULT_SECONDS = env_int("TRANSFER_HOLD_DEFAULT_SECONDS", 7 * 24 * 3600)
@@ -229,7 +259,9 @@ EVENTS_RELAY_BATCH_SIZE = env_int("EVENTS_RELAY_BATCH_SIZE", 500)
 EVENTS_RELAY_POLL_MS = env_int("EVENTS_RELAY_POLL_MS", 1000)
 # Fault-test hook only: sleep after publishing a batch and before marking it published.
 EVENTS_RELAY_PAUSE_BEFORE_MARK_MS = env_int("EVENTS_RELAY_PAUSE_BEFORE_MARK_MS", 0)
-EVENTS_CONSUMER_PREFETCH = env_int("EVENTS_CONSUMER_PREFETCH", 20)
+EVENTS_CONSUMER_PREFETCH = env_int("EVENTS_CONSUMER_PREFETCH", 50)
+# Messages already waiting are processed together, in one transaction, up to this many.
+EVENTS_CONSUMER_BATCH_SIZE = env_int("EVENTS_CONSUMER_BATCH_SIZE", 50)
 # Deliveries of one message to a failing subscriber before it is dead-lettered.
 EVENTS_MAX_ATTEMPTS = env_int("EVENTS_MAX_ATTEMPTS", 5)
 # Wait before attempt 2, 3, ...; the last value repeats.

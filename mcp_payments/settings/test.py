@@ -3,6 +3,9 @@
 The cache lives in its own Redis database, since tests clear it between runs.
 """
 
+import os
+import uuid
+
 from .base import *  # noqa: F403
 from .base import CACHES, DATABASES, LOGGING
 from .env import env_str
@@ -17,3 +20,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_RATE_LIMIT_PER_MINUTE = 100_000
 LOGGING["root"]["level"] = "WARNING"
 LOGGING["loggers"]["mcp_payments.access"]["level"] = "WARNING"
+# The sandbox provider's records (in Redis) are this test run's own; processes the tests start
+# (servers, workers) inherit the prefix through the environment.
+SANDBOX_KEY_PREFIX = os.environ.setdefault(
+    "SANDBOX_KEY_PREFIX", f"sandbox-test-{uuid.uuid4().hex[:12]}"
+)
+SANDBOX_RECORD_TTL_SECONDS = 3600

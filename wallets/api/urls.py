@@ -22,4 +22,5 @@ urlpatterns = [
     path("ledger/entries/<str:entry_id>", views.JournalEntryDetailView.as_view()),
     path("ledger/trial_balance", views.TrialBalanceView.as_view()),
     path("balance", views.MerchantBalanceView.as_view()),
+    path("balance_transactions", views.BalanceTransactionListView.as_view()),
 ]

@@ -19,6 +19,7 @@ from mcp_payments.api.views import ApiView
 from payments.selectors import customer_get
 from wallets import selectors
 from wallets.representations import (
+    BalanceTransactionSerializer,
     JournalEntrySerializer,
     LedgerAccountSerializer,
     PayoutSerializer,
@@ -419,3 +420,16 @@ class MerchantBalanceView(ApiView):
     def get(self, request: Request) -> Response:
         balance = selectors.merchant_balance(context=self.ctx)
         return Response({"object": "balance", **balance})
+
+
+class BalanceTransactionListView(ApiView):
+    permission_classes = _PERMISSIONS
+    required_scopes = {"GET": "payments:read"}
+
+    @extend_schema(
+        operation_id="balance_transactions_list",
+        responses=list_serializer(BalanceTransactionSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.merchant_balance_transactions(context=self.ctx)
+        return Response(paginate(request, rows, BalanceTransactionSerializer))

@@ -57,9 +57,7 @@ def payout_create(
         source: LedgerAccount = (
             wallet.account
             if wallet is not None
-            else merchant_account(
-                context.merchant.id, MERCHANT_AVAILABLE, currency, must_not_go_negative=True
-            )
+            else merchant_account(context.merchant.id, MERCHANT_AVAILABLE, currency)
         )
         now = timezone.now()
         payout = Payout(
@@ -79,7 +77,7 @@ def payout_create(
             Entry(
                 kind="payout",
                 legs=[
-                    debit(source, amount),
+                    debit(source, amount, check_funds=True),
                     credit(platform_account("payout_clearing", currency), amount),
                 ],
                 merchant_id=context.merchant.id,
