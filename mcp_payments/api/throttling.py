@@ -1,13 +1,19 @@
 """Fixed-window rate limit per API key or user (per client IP when unauthenticated)."""
 
 import time
+from functools import cache
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 WINDOW_SECONDS = 60
+
+
+@cache
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 class ActorRateThrottle(BaseThrottle):
@@ -16,11 +22,13 @@ class ActorRateThrottle(BaseThrottle):
         context = request.auth
         ident = getattr(context, "rate_limit_key", None) or f"ip:{self.get_ident(request)}"
         now = time.time()
-        window = int(now // WINDOW_SECONDS)
-        key = f"throttle:{ident}:{window}"
-        # add() then incr() is atomic in Redis: no read-modify-write race between workers.
-        cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-        count = cache.incr(key)
+        cache_settings = settings.CACHES["default"]
+        key = f"{cache_settings.get('KEY_PREFIX', '')}:throttle:{ident}:{int(now // WINDOW_SECONDS)}"
+        # INCR then EXPIRE in one round trip: atomic counting, no read-modify-write race.
+        pipe = _client(cache_settings["LOCATION"]).pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, WINDOW_SECONDS + 5, nx=True)
+        count, _ = pipe.execute()
         self._wait = WINDOW_SECONDS - (now % WINDOW_SECONDS)
         return count <= limit
 

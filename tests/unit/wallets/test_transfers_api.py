@@ -199,3 +199,20 @@ def test_ledger_verify_is_clean_after_transfers(api, make_wallet, capsys):
     api.post(f"/api/v1/transfers/{held['id']}/post", {"amount": 100}, format="json")
     call_command("ledger_verify")
     assert '"ok": true' in capsys.readouterr().out
+
+
+def test_the_hot_fee_account_spreads_over_shards_and_sums_on_read(
+    api, make_wallet, staff_client
+):
+    source, destination = make_wallet(10_000), make_wallet()
+    for _ in range(40):
+        assert transfer(api, source, destination, 10, application_fee_amount=1).status_code == 201
+    fees = platform_account("platform_fees", "usd")
+    shards = list(fees.shards.values_list("credits_posted", flat=True))
+    assert len(shards) == 16
+    assert sum(shards) == 40
+    assert sum(1 for credits in shards if credits) > 1
+    assert account_balance(fees).balance == 40
+    shown = staff_client.get(f"/api/v1/ledger/accounts/{fees.id}").json()
+    assert shown["balance"]["balance"] == 40
+    assert shown["merchant"] is None
