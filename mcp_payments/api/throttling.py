@@ -23,7 +23,8 @@ class ActorRateThrottle(BaseThrottle):
         ident = getattr(context, "rate_limit_key", None) or f"ip:{self.get_ident(request)}"
         now = time.time()
         cache_settings = settings.CACHES["default"]
-        key = f"{cache_settings.get('KEY_PREFIX', '')}:throttle:{ident}:{int(now // WINDOW_SECONDS)}"
+        window = int(now // WINDOW_SECONDS)
+        key = f"{cache_settings.get('KEY_PREFIX', '')}:throttle:{ident}:{window}"
         # INCR then EXPIRE in one round trip: atomic counting, no read-modify-write race.
         pipe = _client(cache_settings["LOCATION"]).pipeline(transaction=False)
         pipe.incr(key)
