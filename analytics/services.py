@@ -36,12 +36,23 @@ def event_day(event: dict[str, Any]) -> date:
 def counters_increment(*, merchant_id: str, day: date, increments: Increments) -> None:
     """Add `increments` to the merchant's counters of `day` in one statement. Building block:
     runs in the caller's transaction (the subscriber's, with its processed-event row)."""
-    if not increments:
+    _upsert(
+        {
+            (merchant_id, day, metric, currency): delta
+            for (metric, currency), delta in increments.items()
+        }
+    )
+
+
+def _upsert(deltas: dict[tuple[str, date, str, str], int]) -> None:
+    """One INSERT ... ON CONFLICT DO UPDATE adding each (merchant, day, metric, currency) delta;
+    rows are sorted so concurrent upserts lock them in the same order (no deadlock)."""
+    if not deltas:
         return
     table = DailyCounter._meta.db_table
-    rows = ", ".join(["(%s, %s::date, %s, %s, %s::bigint)"] * len(increments))
+    rows = ", ".join(["(%s, %s::date, %s, %s, %s::bigint)"] * len(deltas))
     params: list[Any] = []
-    for (metric, currency), delta in sorted(increments.items()):
+    for (merchant_id, day, metric, currency), delta in sorted(deltas.items()):
         params += [merchant_id, day, currency, metric, delta]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -52,10 +63,15 @@ def counters_increment(*, merchant_id: str, day: date, increments: Increments) -
         )
 
 
-def counters_ingest_event(*, event: dict[str, Any]) -> None:
-    """Apply one event to the live counters (no-op for events without a merchant)."""
-    if event.get("merchant") is None:
-        return
-    counters_increment(
-        merchant_id=event["merchant"], day=event_day(event), increments=increments_for(event)
-    )
+def counters_ingest_events(*, events: list[dict[str, Any]]) -> None:
+    """Apply events to the live counters in one statement (events without a merchant are
+    skipped). Building block: runs in the subscriber's transaction."""
+    deltas: dict[tuple[str, date, str, str], int] = {}
+    for event in events:
+        if event.get("merchant") is None:
+            continue
+        day = event_day(event)
+        for (metric, currency), delta in increments_for(event).items():
+            key = (event["merchant"], day, metric, currency)
+            deltas[key] = deltas.get(key, 0) + delta
+    _upsert(deltas)

@@ -4,7 +4,7 @@ from typing import Any
 
 from mcp_payments.events.subscribers import subscriber
 
-from .services import counters_ingest_event
+from .services import counters_ingest_events
 
 LIVE_COUNTERS = "analytics.live_counters"
 
@@ -16,6 +16,7 @@ LIVE_COUNTERS = "analytics.live_counters"
     "refund.succeeded",
     "customer.created",
     name=LIVE_COUNTERS,
+    batch=True,
 )
-def live_counters(event: dict[str, Any]) -> None:
-    counters_ingest_event(event=event)
+def live_counters(events: list[dict[str, Any]]) -> None:
+    counters_ingest_events(events=events)

@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("compliance.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("wallets.api.urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("mcp_payments.agents.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -1,7 +1,9 @@
 """The subscriber consumer (`manage.py events_consume`), built on kombu's ConsumerProducerMixin.
 
-For each message of a domain queue: every matching subscriber runs once in effect
-(`processing.deliver`). All succeeded → ack. A subscriber failed → the message is republished
+Messages are processed in small batches (those already waiting, up to the prefetch) in one
+transaction per batch, each matching subscriber once in effect per event
+(`processing.deliver_batch`; a failing handler makes the batch go one event at a time). All
+succeeded → ack. A subscriber failed → the message is republished
 (same body and id, attempt + 1) to the retry queue of the next backoff step, whose TTL sends it
 back to the main queue; after `EVENTS_MAX_ATTEMPTS` deliveries it is recorded as a DeadLetter and a
 copy goes to `<queue>.dlq`. The original is acked only after that publish was confirmed (the
@@ -10,6 +12,7 @@ subscribers that did not commit (their processed rows).
 """
 
 import logging
+import select
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +26,7 @@ from kombu.exceptions import ContentDisallowed, DecodeError
 from kombu.mixins import ConsumerProducerMixin
 
 from .dead_letters import dead_letter_record
-from .processing import INFRASTRUCTURE_ERRORS, Failure, deliver
+from .processing import INFRASTRUCTURE_ERRORS, Failure, deliver_batch
 from .topology import (
     ATTEMPT_HEADER,
     ERROR_HEADER,
@@ -45,10 +48,16 @@ DATABASE_RETRY_SECONDS = 1.0
 
 
 class EventConsumer(ConsumerProducerMixin):
-    def __init__(self, connection: Connection, *, domains: list[str], prefetch: int) -> None:
+    def __init__(
+        self, connection: Connection, *, domains: list[str], prefetch: int, batch_size: int
+    ) -> None:
         self.connection = connection
         self.domains = domains
         self.prefetch = prefetch
+        # Never above the prefetch: the broker sends no more until some are acked.
+        self.batch_size = max(1, min(batch_size, prefetch))
+        self._batch: list[tuple[str, Message, dict]] = []
+        self._socket: Any = None
 
     def get_consumers(self, Consumer: type[Consumer], channel: Any) -> list[Consumer]:
         declare_topology(channel)
@@ -73,9 +82,18 @@ class EventConsumer(ConsumerProducerMixin):
             yield conn
 
     def on_consume_ready(self, connection: Connection, channel: Any, consumers: Any, **kw) -> None:
+        self._socket = connection.connection.sock
         logger.info("consuming %s", ", ".join(logical_queue(domain) for domain in self.domains))
 
+    def on_consume_end(self, connection: Connection, channel: Any) -> None:
+        # Unflushed messages are unacked: the broker redelivers them.
+        self._batch = []
+        self._socket = None
+        super().on_consume_end(connection, channel)
+
     def on_message(self, domain: str, message: Message) -> None:
+        """Buffer the message; the batch is processed when full or when no other frame is
+        waiting on the socket (`on_iteration`), so a lone message is never held back."""
         try:
             event = message.decode()
             if not isinstance(event, dict) or "id" not in event or "type" not in event:
@@ -85,21 +103,50 @@ class EventConsumer(ConsumerProducerMixin):
             logger.error("undecodable message on %s rejected", domain, exc_info=True)
             message.reject(requeue=False)
             return
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
-        try:
-            failures = deliver(domain, event)
-        except INFRASTRUCTURE_ERRORS:
-            logger.warning("database unavailable; message requeued", exc_info=True)
-            db_connection.close()
-            time.sleep(DATABASE_RETRY_SECONDS)
-            message.requeue()
-            return
-        if failures:
-            if attempt < settings.EVENTS_MAX_ATTEMPTS:
-                self._retry_later(domain, message, event, attempt, failures)
-            else:
-                self._dead_letter(domain, message, event, attempt, failures)
-        message.ack()
+        self._batch.append((domain, message, event))
+        if len(self._batch) >= self.batch_size:
+            self.flush()
+
+    def on_iteration(self) -> None:
+        if self._batch and not self._frames_waiting():
+            self.flush()
+
+    def _frames_waiting(self) -> bool:
+        if self._socket is None:
+            return False
+        readable, _, _ = select.select([self._socket], [], [], 0)
+        return bool(readable)
+
+    def flush(self) -> None:
+        """Process the buffered messages: one transaction per domain's batch (see
+        processing.deliver_batch); then retry, dead-letter or just ack each message."""
+        batch, self._batch = self._batch, []
+        by_domain: dict[str, list[tuple[Message, dict]]] = {}
+        for domain, message, event in batch:
+            by_domain.setdefault(domain, []).append((message, event))
+        done: list[Message] = []
+        for domain, items in by_domain.items():
+            try:
+                failures = deliver_batch(domain, [event for _, event in items])
+            except INFRASTRUCTURE_ERRORS:
+                logger.warning("database unavailable; messages requeued", exc_info=True)
+                db_connection.close()
+                time.sleep(DATABASE_RETRY_SECONDS)
+                for message, _ in items:
+                    message.requeue()
+                continue
+            for message, event in items:
+                failed = failures.get(event["id"])
+                if failed:
+                    attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
+                    if attempt < settings.EVENTS_MAX_ATTEMPTS:
+                        self._retry_later(domain, message, event, attempt, failed)
+                    else:
+                        self._dead_letter(domain, message, event, attempt, failed)
+                done.append(message)
+        if done:
+            # Every delivery up to the newest of the batch is settled now: one ack for all.
+            max(done, key=lambda message: message.delivery_tag).ack(multiple=True)
 
     def _retry_later(
         self, domain: str, message: Message, event: dict, attempt: int, failures: list[Failure]
@@ -158,7 +205,7 @@ class EventConsumer(ConsumerProducerMixin):
         )
 
 
-def build_consumer(*, domains: list[str], prefetch: int) -> EventConsumer:
+def build_consumer(*, domains: list[str], prefetch: int, batch_size: int) -> EventConsumer:
     """The consumer, on a confirm-mode connection (its producer clone publishes retries)."""
     connection = broker_connection(confirm_publish=True)
-    return EventConsumer(connection, domains=domains, prefetch=prefetch)
+    return EventConsumer(connection, domains=domains, prefetch=prefetch, batch_size=batch_size)

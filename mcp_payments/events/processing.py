@@ -52,7 +52,7 @@ def deliver(domain: str, event: dict[str, Any]) -> list[Failure]:
             process_once(
                 subscriber=sub.name,
                 event_id=event["id"],
-                effect=lambda sub=sub: sub.handler(event),
+                effect=lambda sub=sub: sub.handle([event]),
             )
         except INFRASTRUCTURE_ERRORS:
             raise
@@ -67,3 +67,57 @@ def deliver(domain: str, event: dict[str, Any]) -> list[Failure]:
             )
             failures.append(Failure(sub, f"{type(exc).__name__}: {exc}"[:2000]))
     return failures
+
+
+class _BatchFailed(Exception):
+    pass
+
+
+def deliver_batch(domain: str, events: list[dict[str, Any]]) -> dict[str, list[Failure]]:
+    """`deliver` for many events at once: one transaction, one claim statement per subscriber.
+
+    Any handler error rolls the whole batch back and each event is then delivered on its own
+    (so the failures are attributed, and the other events' effects still commit): a handler
+    may thus run twice for an event, its first effects rolled back. Returns the
+    failures by event id (only events with failures are keys)."""
+    if len(events) == 1:
+        failed = deliver(domain, events[0])
+        return {events[0]["id"]: failed} if failed else {}
+    try:
+        with transaction.atomic():
+            for sub in subscribers_for(domain):
+                matching = [event for event in events if sub.matches(event["type"])]
+                if not matching:
+                    continue
+                claimed = _claim_many(sub.name, [event["id"] for event in matching])
+                fresh = []
+                for event in matching:
+                    # A duplicate in the same batch runs once: the first copy takes the claim.
+                    if event["id"] in claimed:
+                        claimed.discard(event["id"])
+                        fresh.append(event)
+                if not fresh:
+                    continue
+                try:
+                    sub.handle(fresh)
+                except INFRASTRUCTURE_ERRORS:
+                    raise
+                except Exception as exc:
+                    # Handler boundary: isolate the failure by delivering one by one.
+                    raise _BatchFailed from exc
+    except _BatchFailed:
+        failures = {event["id"]: deliver(domain, event) for event in events}
+        return {event_id: found for event_id, found in failures.items() if found}
+    return {}
+
+
+def _claim_many(subscriber: str, event_ids: list[str]) -> set[str]:
+    """Insert the processed rows of `event_ids`; return the ids not processed before."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO events_processedevent (subscriber, event_id, processed_at) "
+            "SELECT %s, unnest(%s::text[]), clock_timestamp() "
+            "ON CONFLICT DO NOTHING RETURNING event_id",
+            [subscriber, event_ids],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -7,7 +7,9 @@ Each app declares its handlers in its own `subscribers.py`:
 
 A handler receives the event as published (API.md §4) and must be idempotent in effect; the
 consumer runs it inside a transaction that also records (subscriber, event id), so a redelivery is
-skipped (`mcp_payments.events.processing`). The queue of a domain is bound by the union of its
+skipped (`mcp_payments.events.processing`). With `batch=True` the handler receives a list of
+events instead (those of one consumer batch, in one transaction), so it can apply them in one
+statement (the analytics counters do). The queue of a domain is bound by the union of its
 subscribers' patterns (AMQP topic syntax: `*` one word, `#` zero or more).
 """
 
@@ -23,6 +25,7 @@ from django.utils.module_loading import autodiscover_modules
 DOMAINS: tuple[str, ...] = ("realtime", "notifications", "analytics", "compliance")
 
 Handler = Callable[[dict[str, Any]], None]
+BatchHandler = Callable[[list[dict[str, Any]]], None]
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,19 @@ class Subscriber:
     name: str
     domain: str
     patterns: tuple[str, ...]
-    handler: Handler
+    handler: Handler | BatchHandler
+    batch: bool = False
 
     def matches(self, event_type: str) -> bool:
         return any(topic_matches(pattern, event_type) for pattern in self.patterns)
+
+    def handle(self, events: list[dict[str, Any]]) -> None:
+        """Apply `events` (each not yet processed by this subscriber), in order."""
+        if self.batch:
+            self.handler(events)
+        else:
+            for event in events:
+                self.handler(event)
 
 
 _registry: dict[str, Subscriber] = {}
@@ -45,8 +57,11 @@ class SubscriberConflict(ValueError):
     pass
 
 
-def subscriber(domain: str, *patterns: str, name: str) -> Callable[[Handler], Handler]:
-    """Register `fn(event) -> None` for `domain`'s queue, for events matching `patterns`."""
+def subscriber(
+    domain: str, *patterns: str, name: str, batch: bool = False
+) -> Callable[[Handler], Handler]:
+    """Register `fn(event) -> None` (or `fn(events) -> None` with `batch=True`) for `domain`'s
+    queue, for events matching `patterns`."""
     if domain not in DOMAINS:
         raise ValueError(f"Unknown subscriber domain {domain!r}; one of {', '.join(DOMAINS)}")
     if not patterns:
@@ -56,7 +71,7 @@ def subscriber(domain: str, *patterns: str, name: str) -> Callable[[Handler], Ha
         existing = _registry.get(name)
         if existing is not None and existing.handler is not handler:
             raise SubscriberConflict(f"Subscriber name {name!r} is already registered")
-        _registry[name] = Subscriber(name, domain, tuple(patterns), handler)
+        _registry[name] = Subscriber(name, domain, tuple(patterns), handler, batch)
         return handler
 
     return register

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from kombu import Connection, Exchange, Queue, binding
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .subscribers import DOMAINS, bindings_for
 
@@ -115,3 +116,9 @@ ERROR_HEADER = "x-mcp-error"
 SUBSCRIBER_HEADER = "x-mcp-subscriber"
 EVENT_ID_HEADER = "x-mcp-event-id"
 REPLAY_OF_HEADER = "x-mcp-replay-of"
+
+
+def broker_errors() -> tuple[type[BaseException], ...]:
+    """What a broker outage raises: kombu's wrapped errors and the transport's own."""
+    probe = Connection(settings.EVENTS_BROKER_URL)
+    return (KombuOperationalError, OSError, *probe.connection_errors, *probe.channel_errors)

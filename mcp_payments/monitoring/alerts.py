@@ -8,7 +8,7 @@ from django.db import transaction
 
 from mcp_payments.events.dead_letters import dead_letter_counts
 from mcp_payments.events.services import emit
-from mcp_payments.events.topology import broker_connection
+from mcp_payments.events.topology import broker_errors
 
 from .models import SystemAlert
 from .status import broker_queues, outbox_lag
@@ -70,7 +70,7 @@ def thresholds_check() -> list[SystemAlert]:
             )
     try:
         queues = broker_queues()
-    except (OSError, *broker_connection().connection_errors) as exc:
+    except broker_errors() as exc:
         raised.append(
             system_alert_raise(
                 kind="broker_unreachable",

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 from django_celery_beat.models import PeriodicTask
@@ -16,6 +15,7 @@ from mcp_payments.events.dead_letters import dead_letter_counts
 from mcp_payments.events.subscribers import DOMAINS
 from mcp_payments.events.topology import (
     broker_connection,
+    broker_errors,
     dead_letter_queue,
     domain_queues,
     logical_queue,
@@ -45,7 +45,7 @@ class OutboxLag:
 def outbox_lag() -> OutboxLag:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), EXTRACT(EPOCH FROM (now() - min(created))) "
+            "SELECT count(*), EXTRACT(EPOCH FROM (clock_timestamp() - min(created))) "
             "FROM events_event WHERE published_at IS NULL"
         )
         count, age = cursor.fetchone()
@@ -111,7 +111,7 @@ def system_status() -> dict[str, Any]:
     }
     try:
         status["queues"] = {"ok": True, **broker_queues()}
-    except (OSError, *Connection(settings.EVENTS_BROKER_URL).connection_errors) as exc:
+    except broker_errors() as exc:
         logger.warning("system status: broker unreachable", exc_info=True)
         status["queues"] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
     try:

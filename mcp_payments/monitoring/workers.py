@@ -94,6 +94,7 @@ class PresenceThread(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+        self.join(timeout=REDIS_TIMEOUT_SECONDS + 1)  # no record after the removal
         try:
             worker_presence_remove(hostname=self.hostname)
         except redis.RedisError:

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "channels",
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
@@ -41,6 +42,10 @@ INSTALLED_APPS = [
     "wallets",
     "payments",
     "analytics",
+    "notifications",
+    "realtime",
+    "mcp_payments.agents",
+    "mcp_payments.mcp",
 ]
 
 MIDDLEWARE = [
@@ -306,3 +311,107 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Notifications ---
+# Webhooks (API.md §5), email, SMS and in-app notifications (notifications/, docs/api.md).
+# SMTP (Django's email framework).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MCP Payments <no-reply@mcp-payments.local>")
+# The Celery queue of notifications jobs (deliveries, email, SMS); tests use one of their own.
+NOTIFICATIONS_QUEUE = env_str("NOTIFICATIONS_QUEUE", "notifications")
+# SMS: "console" (logs, number masked) or "http" (Twilio-style REST API).
+SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
+SMS_HTTP_BASE_URL = env_str("SMS_HTTP_BASE_URL", "https://api.twilio.com/2010-04-01")
+SMS_ACCOUNT_SID = env_str("SMS_ACCOUNT_SID", "")
+SMS_AUTH_TOKEN = env_str("SMS_AUTH_TOKEN", "")
+SMS_FROM = env_str("SMS_FROM", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+# Webhook deliveries: one deadline per attempt (connect + response), retries with exponential
+# backoff (base x 2^n, capped) for the window, then the endpoint is disabled.
+WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
+WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 3 * 24 * 3600)
+# A queued attempt is queued again by the sweep when its task has not run within this lease.
+WEBHOOK_DISPATCH_LEASE_SECONDS = env_int("WEBHOOK_DISPATCH_LEASE_SECONDS", 900)
+# Circuit breaker: after this many consecutive failures, one probe per interval.
+WEBHOOK_CIRCUIT_FAILURE_THRESHOLD = env_int("WEBHOOK_CIRCUIT_FAILURE_THRESHOLD", 20)
+WEBHOOK_CIRCUIT_PROBE_SECONDS = env_int("WEBHOOK_CIRCUIT_PROBE_SECONDS", 300)
+# How long the previous secret keeps signing after a rotation.
+WEBHOOK_SECRET_ROTATION_SECONDS = env_int("WEBHOOK_SECRET_ROTATION_SECONDS", 24 * 3600)
+# Keys encrypting webhook secrets at rest: url-safe base64 of 32 bytes, comma-separated; the
+# first encrypts, all decrypt. Empty: derived from SECRET_KEY.
+WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS", [])
+# payment.failed notifies merchant users from this amount (minor units) up.
+NOTIFY_PAYMENT_FAILED_MIN_AMOUNT = env_int("NOTIFY_PAYMENT_FAILED_MIN_AMOUNT", 100_000)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "WebhookEndpointStatusEnum": ["enabled", "disabled"],
+        "WebhookDeliveryStatusEnum": ["pending", "succeeded", "failed"],
+    }
+)
+CELERY_BEAT_SCHEDULE["dispatch-webhook-deliveries"] = {
+    "task": "notifications.tasks.dispatch_due_deliveries",
+    "schedule": 5.0,
+    "options": {"queue": NOTIFICATIONS_QUEUE},
+}
+
+# --- MCP ---
+# The MCP server (/mcp and `manage.py mcp_stdio`, docs/mcp.md) and its agent-safety layer.
+# The public URL of /mcp: the protected-resource metadata names it, and clients use it.
+MCP_RESOURCE_URL = env_str("MCP_RESOURCE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}/mcp")
+# The authorization server advertised in that metadata (bearer tokens are API keys or the
+# dashboard's JWTs from POST /api/v1/auth/token).
+MCP_AUTHORIZATION_SERVER_URL = env_str(
+    "MCP_AUTHORIZATION_SERVER_URL", MCP_RESOURCE_URL.rsplit("/mcp", 1)[0] or MCP_RESOURCE_URL
+)
+# A write tool called without idempotency_key derives one from (key, tool, arguments) within
+# a window of this many seconds (aligned to the epoch): identical retries inside it run once.
+MCP_IDEMPOTENCY_WINDOW_SECONDS = env_int("MCP_IDEMPOTENCY_WINDOW_SECONDS", 3600)
+# Threads running MCP's ORM work in an ASGI process (one database connection each at most).
+MCP_WORKER_THREADS = env_int("MCP_WORKER_THREADS", 8)
+
+# --- Realtime ---
+# WebSockets /ws/* (realtime/, docs/api.md "WebSockets"): Channels over Redis. The broadcast
+# subscriber (`manage.py events_consume --domain realtime`) sends each event to its groups.
+# "core" is channels_redis' RedisChannelLayer (one Redis list entry per socket per message);
+# "pubsub" is its RedisPubSubChannelLayer (one PUBLISH per group; the server fans out locally).
+CHANNEL_LAYER_REDIS_URL = env_str("CHANNEL_LAYER_REDIS_URL", REDIS_URL)
+CHANNEL_LAYER_PREFIX = env_str("CHANNEL_LAYER_PREFIX", "asgi")
+CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER_KIND", "core")
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [CHANNEL_LAYER_REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
+        }
+        if CHANNEL_LAYER_KIND == "pubsub"
+        else {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [CHANNEL_LAYER_REDIS_URL],
+                "prefix": CHANNEL_LAYER_PREFIX,
+                # Messages waiting per socket in Redis; beyond it a group_send skips the socket.
+                "capacity": env_int("CHANNEL_LAYER_CAPACITY", 500),
+                "expiry": 60,
+            },
+        }
+    )
+}
+# An application-level {"type": "ping"} to every socket this often.
+REALTIME_HEARTBEAT_SECONDS = env_int("REALTIME_HEARTBEAT_SECONDS", 20)
+# Messages waiting to be written to one socket; a socket this far behind is closed (4008).
+REALTIME_SEND_QUEUE_SIZE = env_int("REALTIME_SEND_QUEUE_SIZE", 1000)
+# /ws/dashboard sends at most one delta per socket per this interval (coalesced).
+REALTIME_DASHBOARD_INTERVAL_MS = env_int("REALTIME_DASHBOARD_INTERVAL_MS", 500)
+# ... and a fresh snapshot this often while events arrive (corrects any drift).
+REALTIME_DASHBOARD_RESYNC_SECONDS = env_int("REALTIME_DASHBOARD_RESYNC_SECONDS", 60)
+# Resume: how far back, and at most how many events one resume replays.
+REALTIME_RESUME_WINDOW_HOURS = env_int("REALTIME_RESUME_WINDOW_HOURS", 24)
+REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)

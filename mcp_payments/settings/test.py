@@ -26,3 +26,8 @@ SANDBOX_KEY_PREFIX = os.environ.setdefault(
     "SANDBOX_KEY_PREFIX", f"sandbox-test-{uuid.uuid4().hex[:12]}"
 )
 SANDBOX_RECORD_TTL_SECONDS = 3600
+# The channel layer's Redis keys (and pub/sub channels) are this test run's own; the servers and
+# consumers the tests start inherit the prefix through the environment.
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ.setdefault(  # noqa: F405
+    "CHANNEL_LAYER_PREFIX", f"asgi-test-{uuid.uuid4().hex[:12]}"
+)

@@ -18,12 +18,20 @@ class Command(BaseCommand):
         parser.add_argument("--domain", action="append", choices=DOMAINS, default=[])
         parser.add_argument("--all", action="store_true", help="Consume every domain's queue.")
         parser.add_argument("--prefetch", type=int, default=settings.EVENTS_CONSUMER_PREFETCH)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=settings.EVENTS_CONSUMER_BATCH_SIZE,
+            help="Most messages processed in one transaction (at most the prefetch).",
+        )
 
-    def handle(self, *args: Any, domain: list[str], all: bool, prefetch: int, **kw: Any) -> None:
+    def handle(
+        self, *args: Any, domain: list[str], all: bool, prefetch: int, batch_size: int, **kw: Any
+    ) -> None:
         domains = list(DOMAINS) if all else domain
         if not domains:
             raise CommandError("Give --domain <name> (repeatable) or --all.")
-        consumer = build_consumer(domains=domains, prefetch=prefetch)
+        consumer = build_consumer(domains=domains, prefetch=prefetch, batch_size=batch_size)
 
         def stop(*_: Any) -> None:
             consumer.should_stop = True

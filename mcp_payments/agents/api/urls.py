@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("agent_approvals", views.AgentApprovalListView.as_view()),
+    path("agent_approvals/<str:approval_id>", views.AgentApprovalDetailView.as_view()),
+    path("agent_approvals/<str:approval_id>/approve", views.AgentApprovalApproveView.as_view()),
+    path("agent_approvals/<str:approval_id>/reject", views.AgentApprovalRejectView.as_view()),
+]

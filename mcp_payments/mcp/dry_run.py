@@ -1,0 +1,61 @@
+"""`dry_run: true` on money-moving tools: the real service runs inside a transaction that is
+then rolled back, so what the agent sees is exactly what would happen, and nothing stays: no
+rows, no events, no audit rows of the movement, no idempotency record, no daily-limit spend."""
+
+from typing import Any
+
+from django.db import transaction
+
+from mcp_payments.agents.services.policy import AmountVerdict
+from mcp_payments.api.errors import ApplicationError, application_error_body
+from wallets.models import Posting
+
+from .registry import ToolCall, ToolSpec
+
+
+def _postings(reference_id: str) -> list[dict[str, Any]]:
+    """The ledger postings written for the object (entries reference it), in posting order."""
+    return [
+        {
+            "entry": posting.entry_id,
+            "account": posting.account_id,
+            "amount": posting.amount,
+            "currency": posting.currency,
+            "type": posting.type,
+        }
+        for posting in Posting.objects.filter(entry__reference_id=reference_id).order_by("id")
+    ]
+
+
+def simulate(
+    call: ToolCall, spec: ToolSpec, data: dict[str, Any], verdict: AmountVerdict
+) -> dict[str, Any]:
+    """Run the tool's service and roll it back. A refusal by the service (insufficient funds, a
+    frozen wallet, …) is reported as `error`; the policy verdict says whether the key's agent
+    policy would let the call through (or send it for approval)."""
+    amount, currency = spec.amount(data)
+    would_create: dict[str, Any] | None = None
+    postings: list[dict[str, Any]] = []
+    fee = 0
+    error: dict[str, Any] | None = None
+    with transaction.atomic():
+        try:
+            result = spec.fn(call, data)
+        except ApplicationError as exc:
+            error = application_error_body(exc)["error"]
+        else:
+            would_create = spec.render(result)
+            postings = _postings(str(result.pk))
+            fee = spec.fee(result)
+        transaction.set_rollback(True)
+    return {
+        "object": "dry_run",
+        "tool": spec.name,
+        "would_create": would_create,
+        "postings": postings,
+        "fee": fee,
+        "amount": amount,
+        "currency": currency,
+        "policy": verdict.as_dict(),
+        "error": error,
+    }

@@ -1,0 +1,200 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
+from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.views import ApiView
+from notifications import selectors
+from notifications.representations import (
+    DeletedWebhookEndpointSerializer,
+    NotificationPreferencesSerializer,
+    NotificationSerializer,
+    WebhookDeliverySerializer,
+    WebhookEndpointSerializer,
+    WebhookEndpointWithSecretSerializer,
+)
+from notifications.selectors import Preferences
+from notifications.services import deliveries, endpoints, inapp
+
+from .serializers import (
+    NotificationPreferencesUpdateSerializer,
+    WebhookEndpointCreateSerializer,
+    WebhookEndpointUpdateSerializer,
+)
+
+WEBHOOK_SCOPES = {"GET": "webhooks:read", "POST": "webhooks:write", "DELETE": "webhooks:write"}
+
+
+def _with_secret(endpoint, secret: str) -> dict:
+    return {**WebhookEndpointSerializer(endpoint).data, "secret": secret}
+
+
+class WebhookEndpointListView(ApiView):
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = WEBHOOK_SCOPES
+
+    @extend_schema(
+        operation_id="webhook_endpoints_list",
+        parameters=[OpenApiParameter("status", str, enum=["enabled", "disabled"])],
+        responses=list_serializer(WebhookEndpointSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        found = selectors.webhook_endpoint_list(
+            context=self.ctx, status=request.query_params.get("status")
+        )
+        return Response(paginate(request, found, WebhookEndpointSerializer))
+
+    @extend_schema(
+        operation_id="webhook_endpoints_create",
+        request=WebhookEndpointCreateSerializer,
+        responses={201: WebhookEndpointWithSecretSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = WebhookEndpointCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint, secret = endpoints.webhook_endpoint_create(
+            context=self.ctx, **data.validated_data
+        )
+        return Response(_with_secret(endpoint, secret), status=201)
+
+
+class WebhookEndpointDetailView(ApiView):
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = WEBHOOK_SCOPES
+
+    @extend_schema(operation_id="webhook_endpoints_retrieve", responses=WebhookEndpointSerializer)
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        endpoint = selectors.webhook_endpoint_get(context=self.ctx, endpoint_id=endpoint_id)
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(
+        operation_id="webhook_endpoints_update",
+        request=WebhookEndpointUpdateSerializer,
+        responses={200: WebhookEndpointSerializer},
+    )
+    def post(self, request: Request, endpoint_id: str) -> Response:
+        data = WebhookEndpointUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint = endpoints.webhook_endpoint_update(
+            context=self.ctx, endpoint_id=endpoint_id, **data.validated_data
+        )
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(
+        operation_id="webhook_endpoints_delete", responses={200: DeletedWebhookEndpointSerializer}
+    )
+    def delete(self, request: Request, endpoint_id: str) -> Response:
+        endpoint = endpoints.webhook_endpoint_delete(context=self.ctx, endpoint_id=endpoint_id)
+        return Response({"id": endpoint.id, "object": "webhook_endpoint", "deleted": True})
+
+
+class WebhookEndpointRotateSecretView(ApiView):
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = {"POST": "webhooks:write"}
+
+    @extend_schema(
+        operation_id="webhook_endpoints_rotate_secret",
+        request=None,
+        responses={200: WebhookEndpointWithSecretSerializer},
+    )
+    def post(self, request: Request, endpoint_id: str) -> Response:
+        endpoint, secret = endpoints.webhook_endpoint_rotate_secret(
+            context=self.ctx, endpoint_id=endpoint_id
+        )
+        return Response(_with_secret(endpoint, secret))
+
+
+class WebhookDeliveryListView(ApiView):
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = {"GET": "webhooks:read"}
+
+    @extend_schema(
+        operation_id="webhook_deliveries_list",
+        parameters=[OpenApiParameter("status", str, enum=["pending", "succeeded", "failed"])],
+        responses=list_serializer(WebhookDeliverySerializer),
+    )
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        found = selectors.webhook_delivery_list(
+            context=self.ctx, endpoint_id=endpoint_id, status=request.query_params.get("status")
+        )
+        return Response(paginate(request, found, WebhookDeliverySerializer))
+
+
+class WebhookDeliveryRetryView(ApiView):
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = {"POST": "webhooks:write"}
+
+    @extend_schema(
+        operation_id="webhook_deliveries_retry",
+        request=None,
+        responses={200: WebhookDeliverySerializer},
+    )
+    def post(self, request: Request, delivery_id: str) -> Response:
+        delivery = deliveries.webhook_delivery_retry(context=self.ctx, delivery_id=delivery_id)
+        return Response(WebhookDeliverySerializer(delivery).data)
+
+
+class NotificationListView(ApiView):
+    """The calling dashboard user's notifications (API keys: 403)."""
+
+    permission_classes = [IsAuthenticatedActor]
+
+    @extend_schema(
+        operation_id="notifications_list",
+        parameters=[OpenApiParameter("unread", bool, description="true: unread only")],
+        responses=list_serializer(NotificationSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.get("unread")
+        unread = None if raw is None else raw.lower() in {"true", "1"}
+        found = selectors.notification_list(context=self.ctx, unread=unread)
+        return Response(paginate(request, found, NotificationSerializer))
+
+
+class NotificationReadView(ApiView):
+    permission_classes = [IsAuthenticatedActor]
+
+    @extend_schema(
+        operation_id="notifications_read", request=None, responses={200: NotificationSerializer}
+    )
+    def post(self, request: Request, notification_id: str) -> Response:
+        notification = inapp.notification_mark_read(
+            context=self.ctx, notification_id=notification_id
+        )
+        return Response(NotificationSerializer(notification).data)
+
+
+def _preferences_body(preferences: Preferences) -> dict:
+    return {
+        "object": "notification_preferences",
+        "phone": preferences.phone,
+        "channels": preferences.channels,
+    }
+
+
+class NotificationPreferencesView(ApiView):
+    permission_classes = [IsAuthenticatedActor]
+
+    @extend_schema(
+        operation_id="notification_preferences_retrieve",
+        responses=NotificationPreferencesSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        return Response(_preferences_body(selectors.preferences_get(context=self.ctx)))
+
+    @extend_schema(
+        operation_id="notification_preferences_update",
+        request=NotificationPreferencesUpdateSerializer,
+        responses={200: NotificationPreferencesSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        selectors.require_dashboard_user(self.ctx)
+        data = NotificationPreferencesUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        preferences = inapp.preferences_update(
+            context=self.ctx,
+            channels=data.validated_data.get("channels"),
+            phone=data.validated_data.get("phone", ...),
+        )
+        return Response(_preferences_body(preferences))

@@ -1,0 +1,58 @@
+"""Jobs of the `notifications` queue: thin wrappers over the services."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from .services.deliveries import deliveries_dispatch_due, delivery_attempt
+from .services.email import EmailFailed, EmailRetryable, email_send
+from .sms import SmsFailed, SmsRetryable, get_provider
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCHES = 10
+
+
+@shared_task(name="notifications.tasks.deliver_webhook", ignore_result=True)
+def deliver_webhook(delivery_id: str) -> None:
+    """One attempt of a webhook delivery (its failures are scheduled by the service, never
+    retried by Celery)."""
+    delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.tasks.dispatch_due_deliveries", ignore_result=True)
+def dispatch_due_deliveries() -> int:
+    """Beat: queue the deliveries whose next attempt is due."""
+    total = 0
+    for _ in range(SWEEP_BATCHES):
+        queued = deliveries_dispatch_due(limit=500)
+        total += queued
+        if queued < 500:
+            break
+    return total
+
+
+@shared_task(
+    bind=True,
+    name="notifications.tasks.send_email",
+    ignore_result=True,
+    max_retries=8,
+)
+def send_email(self, template: str, to: list[str], context: dict) -> None:
+    try:
+        email_send(template=template, to=to, context=context)
+    except EmailRetryable as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+    except EmailFailed:
+        logger.error("email %s refused by the SMTP server", template, exc_info=True)
+
+
+@shared_task(bind=True, name="notifications.tasks.send_sms", ignore_result=True, max_retries=5)
+def send_sms(self, to: str, text: str) -> None:
+    try:
+        get_provider().send(to, text)
+    except SmsRetryable as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+    except SmsFailed:
+        logger.error("sms refused by the provider (%s)", settings.SMS_PROVIDER, exc_info=True)

@@ -1,0 +1,171 @@
+"""The server's handlers through the SDK's in-process client (no HTTP): listings per caller,
+resources, prompts, the token verifier and the stdio command's refusals."""
+
+import anyio
+import pytest
+from django.core.management import CommandError, call_command
+from mcp.client import Client
+from mcp.shared.exceptions import MCPError
+
+from mcp_payments.mcp.auth import ApiTokenVerifier, CallerToken
+from mcp_payments.mcp.server import build_server
+from tests.conftest import jwt_for
+from tests.fixtures.factories import CustomerFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def serve(context):
+    async def resolve(ctx):
+        return context
+
+    return build_server(resolve)
+
+
+def run(context, scenario):
+    async def main():
+        async with Client(serve(context)) as client:
+            return await scenario(client)
+
+    return anyio.run(main)
+
+
+def test_tools_resources_and_prompts_follow_the_caller(merchant, agent):
+    customer = CustomerFactory(merchant=merchant, name="Ada")
+
+    async def scenario(client):
+        return (
+            await client.list_tools(),
+            await client.list_resources(),
+            await client.list_resource_templates(),
+            await client.read_resource(f"customers://{customer.id}"),
+            await client.list_prompts(),
+        )
+
+    tools, resources, templates, read, prompts = run(agent(merchant, "customers:read"), scenario)
+
+    assert [tool.name for tool in tools.tools] == ["get_customer", "list_customers", "get_approval"]
+    assert resources.resources == []
+    assert [template.uri_template for template in templates.resource_templates] == [
+        "customers://{id}"
+    ]
+    assert '"name": "Ada"' in read.contents[0].text
+    assert [(p.name, [a.name for a in p.arguments]) for p in prompts.prompts] == [
+        ("investigate_payment", ["payment"]),
+        ("daily_revenue_brief", ["date"]),
+    ]
+
+
+def test_resource_errors_are_protocol_errors(merchant, agent):
+    async def scenario(client):
+        errors = []
+        for uri in ("customers://cus_missing", "payments://pay_1", "customers://"):
+            with pytest.raises(MCPError) as caught:
+                await client.read_resource(uri)
+            errors.append((caught.value.error.code, caught.value.error.message))
+        return errors
+
+    errors = run(agent(merchant, "customers:read"), scenario)
+
+    assert errors == [
+        (-32602, "No such customer: 'cus_missing'"),
+        (-32602, "Unknown resource: payments://pay_1"),
+        (-32602, "Unknown resource: customers://"),
+    ]
+
+
+def test_a_resource_without_its_scope_is_refused(merchant, agent):
+    customer = CustomerFactory(merchant=merchant)
+
+    async def scenario(client):
+        templates = await client.list_resource_templates()
+        with pytest.raises(MCPError) as caught:
+            await client.read_resource(f"customers://{customer.id}")
+        return templates, caught.value.error.message
+
+    templates, message = run(agent(merchant, "events:read"), scenario)
+
+    assert templates.resource_templates == []
+    assert message == "This tool needs the 'customers:read' scope."
+
+
+def test_investigate_payment_names_the_callers_tools_in_order(merchant, agent):
+    async def scenario(client):
+        return await client.get_prompt("investigate_payment", {"payment": "pay_1"})
+
+    prompt = run(agent(merchant), scenario)
+
+    text = prompt.messages[0].content.text
+    assert text.startswith("Investigate payment pay_1 on MCP Payments.\n\n1. Call list_events")
+    assert [line[:3] for line in text.splitlines()[2:]] == ["1. ", "2. ", "3. ", "4. "]
+    assert "get_customer" in text
+    assert "get_balance" in text
+    assert "get_payment" not in text  # no such tool yet
+
+
+def test_daily_revenue_brief_covers_one_utc_day(merchant, agent):
+    async def scenario(client):
+        return await client.get_prompt("daily_revenue_brief", {"date": "2026-03-01"})
+
+    text = run(agent(merchant), scenario).messages[0].content.text
+
+    assert text.startswith("Daily revenue brief for 2026-03-01 (UTC)")
+    assert "created_gte='2026-03-01T00:00:00Z' and created_lt='2026-03-02T00:00:00Z'" in text
+    assert "type='payment.succeeded'" in text
+
+
+def test_prompt_argument_errors(merchant, agent):
+    async def scenario(client):
+        messages = []
+        for name, arguments in (
+            ("investigate_payment", {}),
+            ("investigate_payment", {"payment": "pay_1", "other": "x"}),
+            ("daily_revenue_brief", {"date": "yesterday"}),
+            ("no_such_prompt", {}),
+        ):
+            with pytest.raises(MCPError) as caught:
+                await client.get_prompt(name, arguments)
+            messages.append(caught.value.error.message)
+        return messages
+
+    assert run(agent(merchant), scenario) == [
+        "Prompt investigate_payment: missing payment.",
+        "Prompt investigate_payment: unknown argument other.",
+        "Invalid isoformat string: 'yesterday'",
+        "Unknown prompt: no_such_prompt",
+    ]
+
+
+def test_a_request_without_a_caller_is_refused():
+    async def scenario(client):
+        with pytest.raises(MCPError) as caught:
+            await client.list_tools()
+        return caught.value.error.message
+
+    assert run(None, scenario) == "Invalid or expired credentials."
+
+
+def test_the_token_verifier_resolves_keys_and_jwts(merchant, api_key_for):
+    key = api_key_for(merchant, "customers:read")
+    member = MembershipFactory(merchant=merchant, role="viewer").user
+    verifier = ApiTokenVerifier()
+
+    by_key = anyio.run(verifier.verify_token, key)
+    by_jwt = anyio.run(verifier.verify_token, jwt_for(member))
+    refused = anyio.run(verifier.verify_token, "sk_test_unknown")
+
+    assert isinstance(by_key, CallerToken)
+    assert (by_key.client_id, by_key.scopes) == (by_key.caller.api_key.id, ["customers:read"])
+    assert key not in by_key.token
+    assert by_jwt.client_id == f"user:{member.pk}"
+    assert "events:read" in by_jwt.scopes
+    assert refused is None
+
+
+def test_mcp_stdio_refuses_a_missing_or_bad_key(monkeypatch):
+    monkeypatch.delenv("MCP_PAYMENTS_API_KEY", raising=False)
+
+    with pytest.raises(CommandError, match="Give --api-key"):
+        call_command("mcp_stdio", api_key=None)
+    with pytest.raises(CommandError, match="Invalid, revoked or expired API key."):
+        call_command("mcp_stdio", api_key="sk_test_nope")

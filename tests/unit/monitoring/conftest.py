@@ -1,0 +1,1 @@
+from tests.fixtures.events import broker, events_namespace  # noqa: F401
