@@ -3,7 +3,7 @@
 #   - ASGI server (daphne) for HTTP, WebSockets and MCP on 127.0.0.1:$PORT (default 8000)
 #   - one Celery worker consuming every queue
 #   - Celery beat (DatabaseScheduler, configured in settings)
-#   - the events relay and consumers, once the pub/sub issue provides them (manage.py events_*)
+#   - the events relay and the event consumers of every domain (manage.py events_*)
 # It first seeds the demo merchant and prints its API key and the admin login.
 # Ctrl-C (or TERM) stops every process it started; if any of them dies, it stops the rest
 # and exits non-zero. Production runs these as separate processes: docs/deployment.md.
@@ -148,15 +148,9 @@ start asgi env DB_CONN_MAX_AGE="$ASGI_DB_CONN_MAX_AGE" \
 start worker "$VENV_BIN/celery" -A mcp_payments worker \
     -Q payments,analytics,compliance,notifications,monitoring -l info --concurrency 2
 start beat "$VENV_BIN/celery" -A mcp_payments beat -l info
-# The events relay (outbox -> RabbitMQ) and subscriber consumers arrive with the pub/sub issue:
-# started here as soon as their management commands exist.
-EVENTS_COMMANDS=mcp_payments/events/management/commands
-if [[ -f "$EVENTS_COMMANDS/events_relay.py" ]]; then
-    start relay "$VENV_BIN/python" manage.py events_relay
-fi
-if [[ -f "$EVENTS_COMMANDS/events_consume.py" ]]; then
-    start consumers "$VENV_BIN/python" manage.py events_consume --all
-fi
+# The events relay (outbox -> RabbitMQ) and the consumers of every subscriber domain.
+start relay "$VENV_BIN/python" manage.py events_relay
+start consumers "$VENV_BIN/python" manage.py events_consume --all
 
 # Show the box once the server accepts connections (or give up waiting after 30 s).
 deadline=$((SECONDS + 30))
