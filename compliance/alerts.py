@@ -3,10 +3,15 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from mcp_payments.accounts.context import AuthContext
+from mcp_payments.api.errors import Conflict
 from mcp_payments.events.services import emit
 
-from .models import Alert
+from .audit import audit_record
+from .models import Alert, AlertStatus
+from .selectors.alerts import alert_get
 
 
 def alert_open(
@@ -35,3 +40,30 @@ def alert_open(
             return None
         emit("compliance.alert_opened", alert)
     return alert
+
+
+class AlertAlreadyResolved(Conflict):
+    code = "alert_already_resolved"
+    message = "This alert is already resolved."
+
+
+def alert_resolve(*, context: AuthContext, alert_id: str, note: str = "") -> Alert:
+    """Resolve an open alert; emits `compliance.alert_resolved`; audited."""
+    with transaction.atomic():
+        alert = alert_get(context=context, alert_id=alert_id)
+        updated = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+            status=AlertStatus.RESOLVED, resolved_at=timezone.now()
+        )
+        if not updated:
+            raise AlertAlreadyResolved()
+        alert.refresh_from_db()
+        emit("compliance.alert_resolved", alert)
+        audit_record(
+            context=context,
+            action="compliance.alert_resolved",
+            object_type="compliance_alert",
+            object_id=alert.id,
+            merchant_id=alert.merchant_id,
+            after={"status": alert.status, "note": note},
+        )
+        return alert

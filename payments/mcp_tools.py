@@ -67,3 +67,7 @@ def list_customers(call: ToolCall, data: dict[str, Any]):
 )
 def customer_resource(call: ToolCall, customer_id: str) -> Customer:
     return selectors.customer_get(context=call.context, customer_id=customer_id)
+
+
+# The payment, refund, dispute, top-up and risk review tools live in their own module.
+from . import mcp_payment_tools  # noqa: E402, F401

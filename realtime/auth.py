@@ -11,11 +11,15 @@ Each function here is synchronous (ORM): consumers call `subscription_for` throu
 """
 
 from dataclasses import dataclass
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user
 from django.contrib.auth.models import AbstractBaseUser
+from django.http.cookie import parse_cookie
 from django.http.request import validate_host
 
 from mcp_payments.accounts.authentication import context_for_token
@@ -97,8 +101,15 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
 
 
 def _session_user(scope: dict[str, Any]) -> AbstractBaseUser | None:
-    user = scope.get("user")
-    if user is None or not user.is_authenticated:
+    """The user of the Django session cookie (as `AuthenticationMiddleware` would find it)."""
+    cookie = _header(scope, b"cookie")
+    session_key = parse_cookie(cookie).get(settings.SESSION_COOKIE_NAME) if cookie else None
+    if not session_key:
+        return None
+    engine = import_module(settings.SESSION_ENGINE)
+    request = SimpleNamespace(session=engine.SessionStore(session_key))
+    user = get_user(request)
+    if not user.is_authenticated:
         return None
     if not origin_allowed(scope):
         raise Refused(CLOSE_FORBIDDEN, "Origin not allowed for a session-authenticated socket.")

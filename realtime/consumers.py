@@ -2,9 +2,10 @@
 
 Thin: who may subscribe is `realtime.auth`, what is replayed `realtime.resume`, the dashboard's
 figures `realtime.snapshot`; the group messages come from `realtime.subscribers` (the broadcast
-subscriber). A consumer joins one group (`rt.<stream>.<merchant>` or `rt.<stream>.all`), writes
-through a bounded queue (`realtime.sender`), sends `{"type": "ping"}` every
-`REALTIME_HEARTBEAT_SECONDS`, and is closed with 4008 when it falls too far behind.
+subscriber) through the process's hub (`realtime.hub`). A consumer is a member of one group
+(`rt.<stream>.<merchant>` or `rt.<stream>.all`), writes through a bounded queue
+(`realtime.sender`), sends `{"type": "ping"}` every `REALTIME_HEARTBEAT_SECONDS`, and is closed
+with 4008 when it falls too far behind.
 
 Close codes: 4401 unauthenticated, 4403 not allowed, 4404 unknown merchant or path, 4008 too
 slow (the socket is accepted first, so a browser sees the code).
@@ -16,6 +17,7 @@ import json
 from collections.abc import Coroutine
 from typing import Any, ClassVar
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -30,6 +32,7 @@ from .auth import (
     subscription_for,
 )
 from .groups import ALERTS, COMPLIANCE, DASHBOARD, PAYMENTS, group_name
+from .hub import Hub, get_hub
 from .resume import PAGE_SIZE, ResumeError, replay_check, replay_page, resume_anchor
 from .sender import RecentIds, SocketSender
 from .snapshot import DashboardState, dashboard_state
@@ -38,8 +41,6 @@ PING = json.dumps({"type": "ping"})
 PONG = json.dumps({"type": "pong"})
 # Event ids a socket remembers having sent (redeliveries and replay overlaps are dropped).
 RECENT_IDS = 10_000
-# Group memberships expire in the channel layer after a day; a long-lived socket renews its own.
-GROUP_RENEW_SECONDS = 3600.0
 SLOW_CLOSE_REASON = "Too slow: the send queue is full. Reconnect and resume after your last event."
 
 
@@ -55,6 +56,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.subscription: Subscription | None = None
         self.sender: SocketSender | None = None
+        self._hub: Hub | None = None
         self._joined: list[str] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
@@ -66,17 +68,35 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=refused.code, reason=refused.reason)
             return
-        group = group_name(self.stream, self.subscription.merchant_id)
-        await self.channel_layer.group_add(group, self.channel_name)
-        self._joined.append(group)
         await self.accept()
         self.sender = SocketSender(self._write, maxsize=settings.REALTIME_SEND_QUEUE_SIZE)
         self.sender.start()
+        self.prepare()
+        group = group_name(self.stream, self.subscription.merchant_id)
+        self._hub = get_hub()
+        await self._hub.join(group, self)
+        self._joined.append(group)
         self._spawn(self._heartbeat())
         await self.opened()
 
+    def prepare(self) -> None:
+        """Set up what `deliver` uses, before the socket joins its group."""
+
     async def opened(self) -> None:
         """The socket is subscribed and accepted (subclasses send what comes first)."""
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        """A group message, from the hub (synchronous: filter and queue, never wait)."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch, without its `close_old_connections` hop to the thread-sensitive
+        executor before every message: with 1,000 sockets that is 1,000 thread hops per event,
+        queued behind any ORM call of the process. These handlers never use the ORM directly;
+        their database work goes through `database_sync_to_async`, which does that cleanup."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         for task in list(self._tasks):
@@ -103,45 +123,46 @@ class StreamConsumer(AsyncWebsocketConsumer):
     async def client_message(self, message: dict[str, Any]) -> None:
         await self.push(_error("invalid_message", f"Unknown message type {message['type']!r}."))
 
-    async def push(self, text: str) -> bool:
+    def offer(self, text: str) -> bool:
         """Queue a frame; a socket whose queue is full is closed (4008). False when closed."""
         if self._closing or self.sender is None:
             return False
         if not self.sender.offer(text):
-            await self._close_slow()
+            self.close_slow()
             return False
         return True
 
-    async def _write(self, text: str) -> None:
-        await self.send(text_data=text)
+    async def push(self, text: str) -> bool:
+        return self.offer(text)
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+    async def _write(self, text: str) -> None:
+        await self.base_send({"type": "websocket.send", "text": text})
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _heartbeat(self) -> None:
-        loop = asyncio.get_running_loop()
-        renewed = loop.time()
         while True:
             await asyncio.sleep(settings.REALTIME_HEARTBEAT_SECONDS)
-            if not await self.push(PING):
+            if not self.offer(PING):
                 return
-            if loop.time() - renewed >= GROUP_RENEW_SECONDS:
-                for group in self._joined:
-                    await self.channel_layer.group_add(group, self.channel_name)
-                renewed = loop.time()
 
     async def _leave_groups(self) -> None:
         joined, self._joined = self._joined, []
         for group in joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await self._hub.leave(group, self)
+
+    def close_slow(self) -> None:
+        """The socket is too far behind: stop delivering to it, then close it (4008)."""
+        if not self._closing:
+            self._closing = True
+            self._spawn(self._close_slow())
 
     async def _close_slow(self) -> None:
-        """Drop the backlog, say why, close with 4008."""
-        if self._closing:
-            return
-        self._closing = True
+        """Leave the group, drop the backlog, say why, close with 4008."""
         await self._leave_groups()
         if self.sender is not None:
             await self.sender.stop()
@@ -156,10 +177,12 @@ class EventStreamConsumer(StreamConsumer):
     """/ws/payments, /ws/alerts, /ws/compliance: `{"type": "event", "event": …}` per event, and
     resume (`{"type": "resume", "after": "evt_…"}` or `?after=evt_…` on connect)."""
 
-    async def opened(self) -> None:
+    def prepare(self) -> None:
         self._sent = RecentIds(RECENT_IDS)
         self._replaying = False
         self._buffer: list[dict[str, Any]] = []
+
+    async def opened(self) -> None:
         after = query_params(self.scope).get("after")
         if after:
             await self._start_resume(after)
@@ -170,8 +193,8 @@ class EventStreamConsumer(StreamConsumer):
         else:
             await super().client_message(message)
 
-    async def rt_events(self, message: dict[str, Any]) -> None:
-        """Group message of the broadcast subscriber: entries of realtime.groups."""
+    def deliver(self, message: dict[str, Any]) -> None:
+        """`rt.events` group messages: entries of realtime.groups."""
         if self.subscription is None or self._closing:
             return
         for entry in message["events"]:
@@ -180,9 +203,9 @@ class EventStreamConsumer(StreamConsumer):
             if self._replaying:
                 self._buffer.append(entry)
                 if len(self._buffer) > settings.REALTIME_SEND_QUEUE_SIZE:
-                    await self._close_slow()
+                    self.close_slow()
                     return
-            elif self._sent.add(entry["id"]) and not await self.push(entry["text"]):
+            elif self._sent.add(entry["id"]) and not self.offer(entry["text"]):
                 return
 
     def _visible(self, entry: dict[str, Any]) -> bool:
@@ -231,7 +254,7 @@ class EventStreamConsumer(StreamConsumer):
         buffered, self._buffer = self._buffer, []
         self._replaying = False
         for entry in buffered:
-            if self._sent.add(entry["id"]) and not await self.push(entry["text"]):
+            if self._sent.add(entry["id"]) and not self.offer(entry["text"]):
                 return
 
 
@@ -255,12 +278,14 @@ class DashboardConsumer(StreamConsumer):
 
     stream = DASHBOARD
 
-    async def opened(self) -> None:
+    def prepare(self) -> None:
         self._seen = RecentIds(RECENT_IDS)
         self._dirty: set[str] = set()
         self._flush: asyncio.Task[None] | None = None
-        loop = asyncio.get_running_loop()
-        self._last_sent = loop.time()
+        self._last_sent = asyncio.get_running_loop().time()
+        self.state: DashboardState | None = None
+
+    async def opened(self) -> None:
         await self._send_snapshot()
 
     async def client_message(self, message: dict[str, Any]) -> None:
@@ -269,9 +294,9 @@ class DashboardConsumer(StreamConsumer):
         else:
             await super().client_message(message)
 
-    async def rt_metrics(self, message: dict[str, Any]) -> None:
-        """Group message of the broadcast subscriber: the events that move the figures."""
-        if self.subscription is None or self._closing:
+    def deliver(self, message: dict[str, Any]) -> None:
+        """`rt.metrics` group messages: the events that move the figures."""
+        if self.subscription is None or self._closing or self.state is None:
             return
         merchant_id = self.subscription.merchant_id
         for event in message["events"]:
@@ -283,12 +308,10 @@ class DashboardConsumer(StreamConsumer):
             loop = asyncio.get_running_loop()
             interval = settings.REALTIME_DASHBOARD_INTERVAL_MS / 1000
             delay = max(0.0, self._last_sent + interval - loop.time())
-            self._flush = loop.create_task(self._send_delta(delay))
-            self._tasks.add(self._flush)
-            self._flush.add_done_callback(self._tasks.discard)
+            self._flush = self._spawn(self._send_delta(delay))
 
     async def _send_snapshot(self) -> None:
-        self.state: DashboardState = await database_sync_to_async(dashboard_state)(
+        self.state = await database_sync_to_async(dashboard_state)(
             merchant_id=self.subscription.merchant_id
         )
         self._snapshot_at = asyncio.get_running_loop().time()

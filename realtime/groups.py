@@ -4,13 +4,14 @@ A socket of stream `s` joins `rt.<s>.<merchant id>` (its merchant's events), or 
 platform staff subscribe to every merchant. An event goes to the group of its merchant and to the
 `all` group; an event without a merchant (a system alert) only to `all`.
 
-Group messages (the broadcast subscriber builds them, one per group per consumer batch):
+Group messages (the broadcast subscriber builds them, one per group per consumer batch; a server
+process receives each once and fans it out to its sockets, realtime.hub):
 
-- event streams: `{"type": "rt.events", "events": [entry, ...]}`, an entry being
+- event streams: `{"type": "rt.events", "group": …, "events": [entry, ...]}`, an entry being
   `{"id", "merchant", "user", "text"}` where `text` is the client frame
   `{"type": "event", "event": <API.md §4 event>}` already serialized (encoded once, not once per
   socket) and `user` is set for per-user events (`notification.created`);
-- the dashboard: `{"type": "rt.metrics", "events": [<event>, ...]}`.
+- the dashboard: `{"type": "rt.metrics", "group": …, "events": [<event>, ...]}`.
 """
 
 import json
@@ -133,7 +134,10 @@ def group_messages(events: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]
         if stream_matches(DASHBOARD, event["type"]):
             for group in _groups_of(DASHBOARD, merchant_id):
                 metrics.setdefault(group, []).append(event)
-    messages = {group: {"type": EVENTS_MESSAGE, "events": got} for group, got in entries.items()}
+    messages = {
+        group: {"type": EVENTS_MESSAGE, "group": group, "events": got}
+        for group, got in entries.items()
+    }
     for group, got in metrics.items():
-        messages[group] = {"type": METRICS_MESSAGE, "events": got}
+        messages[group] = {"type": METRICS_MESSAGE, "group": group, "events": got}
     return messages

@@ -1,6 +1,5 @@
 """WebSocket routes (API.md §6) and the ASGI application serving them."""
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.urls import path, re_path
 
@@ -21,7 +20,8 @@ websocket_urlpatterns = [
 ]
 
 
-def websocket_application():
-    """The `websocket` protocol's application: session cookie and user resolved (for dashboard
-    users; token credentials are checked by the consumers), then the routes."""
-    return AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+def websocket_application() -> URLRouter:
+    """The `websocket` protocol's application. No session middleware: the consumers resolve the
+    credentials (token or session cookie, realtime.auth) once, at connect; Channels' session
+    middleware would also wrap every frame the server sends."""
+    return URLRouter(websocket_urlpatterns)

@@ -1,4 +1,4 @@
-"""The risk review queue over the API: list, approve, reject."""
+"""The risk review queue (list, approve, reject) and compliance alerts (list, resolve)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -10,8 +10,10 @@ from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.serializers import StrictSerializer
 from mcp_payments.api.views import ApiView
 
-from ..models import RiskReview
-from ..representations import RiskReviewSerializer
+from ..alerts import alert_resolve
+from ..representations import AlertSerializer, RiskReviewSerializer
+from ..selectors.alerts import alert_list
+from ..selectors.reviews import risk_review_list
 from ..services.reviews import risk_review_decide
 
 
@@ -29,14 +31,7 @@ class RiskReviewListView(ApiView):
         responses=list_serializer(RiskReviewSerializer),
     )
     def get(self, request: Request) -> Response:
-        reviews = RiskReview.objects.all()
-        if self.ctx.merchant is not None:
-            reviews = reviews.filter(merchant_id=self.ctx.merchant.id)
-        elif not self.ctx.is_platform_staff:
-            reviews = reviews.none()
-        status = request.query_params.get("status")
-        if status:
-            reviews = reviews.filter(status=status)
+        reviews = risk_review_list(context=self.ctx, status=request.query_params.get("status"))
         return Response(paginate(request, reviews, RiskReviewSerializer))
 
 
@@ -60,3 +55,33 @@ class RiskReviewDecisionView(ApiView):
 
 class RiskReviewRejectView(RiskReviewDecisionView):
     approve = False
+
+
+class AlertListView(ApiView):
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = {"GET": "compliance:read"}
+
+    @extend_schema(
+        operation_id="compliance_alerts_list",
+        parameters=[OpenApiParameter("status", str)],
+        responses=list_serializer(AlertSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        alerts = alert_list(context=self.ctx, status=request.query_params.get("status"))
+        return Response(paginate(request, alerts, AlertSerializer))
+
+
+class AlertResolveView(ApiView):
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = {"POST": "risk:write"}
+
+    @extend_schema(
+        operation_id="compliance_alerts_resolve",
+        request=DecisionSerializer,
+        responses=AlertSerializer,
+    )
+    def post(self, request: Request, alert_id: str) -> Response:
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert = alert_resolve(context=self.ctx, alert_id=alert_id, note=data.validated_data["note"])
+        return Response(AlertSerializer(alert).data)

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from .risk_views import RiskReviewDecisionView, RiskReviewListView, RiskReviewRejectView
+from .risk_views import (
+    AlertListView,
+    AlertResolveView,
+    RiskReviewDecisionView,
+    RiskReviewListView,
+    RiskReviewRejectView,
+)
 from .views import AuditLogListView, AuditLogVerifyView
 
 urlpatterns = [
+    path("compliance/alerts", AlertListView.as_view()),
+    path("compliance/alerts/<str:alert_id>/resolve", AlertResolveView.as_view()),
     path("risk/reviews", RiskReviewListView.as_view()),
     path("risk/reviews/<str:review_id>/approve", RiskReviewDecisionView.as_view()),
     path("risk/reviews/<str:review_id>/reject", RiskReviewRejectView.as_view()),

@@ -17,6 +17,9 @@ from .idempotency import (
 )
 
 
+SECRET_NOT_REPLAYED = "[shown once; not replayed]"
+
+
 class _ReplayResponse(Exception):
     def __init__(self, replay: Replay) -> None:
         self.replay = replay
@@ -26,6 +29,9 @@ class ApiView(APIView):
     """POST requests carrying `Idempotency-Key` run once per (actor scope, key)."""
 
     _idempotency_record: int | None = None
+    # Response fields never kept in the idempotency store (secrets shown once); a replay shows
+    # them as SECRET_NOT_REPLAYED.
+    idempotency_secret_fields: tuple[str, ...] = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -58,11 +64,21 @@ class ApiView(APIView):
         if record_id is not None:
             if should_store(response.status_code):
                 idempotency_complete(
-                    record_id=record_id, status=response.status_code, body=response.data
+                    record_id=record_id,
+                    status=response.status_code,
+                    body=self._storable(response.data),
                 )
             else:
                 idempotency_release(record_id=record_id)
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def _storable(self, body: Any) -> Any:
+        if not self.idempotency_secret_fields or not isinstance(body, dict):
+            return body
+        return {
+            key: SECRET_NOT_REPLAYED if key in self.idempotency_secret_fields else value
+            for key, value in body.items()
+        }
 
     @property
     def ctx(self):

@@ -32,6 +32,7 @@ def _with_secret(endpoint, secret: str) -> dict:
 
 class WebhookEndpointListView(ApiView):
     permission_classes = [IsAuthenticatedActor, ScopePermission]
+    idempotency_secret_fields = ("secret",)
     required_scopes = WEBHOOK_SCOPES
 
     @extend_schema(
@@ -91,6 +92,7 @@ class WebhookEndpointDetailView(ApiView):
 
 class WebhookEndpointRotateSecretView(ApiView):
     permission_classes = [IsAuthenticatedActor, ScopePermission]
+    idempotency_secret_fields = ("secret",)
     required_scopes = {"POST": "webhooks:write"}
 
     @extend_schema(

@@ -1,19 +1,20 @@
 """MCP `tools/call` latency over Streamable HTTP, 8 concurrent clients.
 
 On a scratch database (`<name>_bench_mcp`, migrated and seeded with funded wallets on every
-run), the project's ASGI application under uvicorn (one worker, production settings,
-persistent connections in the MCP worker pool) serves /mcp. Eight clients, each with its own
-keep-alive connection, send JSON-RPC `tools/call` requests one after another (stateless
-server: no session, as the SDK's client sends them after the handshake):
+run), the project's ASGI application under uvicorn (BENCH_MCP_WORKERS processes, default 1;
+production settings, persistent connections in the MCP worker pool) serves /mcp. Eight
+clients, each with its own keep-alive connection, send JSON-RPC `tools/call` requests one after
+another (stateless server: no session, as the SDK's client sends them after the handshake):
 
 - read: `get_customer` (auth, scope and policy check, selector, representation, audit row);
 - write: `create_transfer` between random funded wallets, each call with distinct arguments
   (derived idempotency key claimed and completed, daily-limit-free key, ledger entry, events,
   audit rows).
 
-Figures: `mcp_read_p50_ms`, `mcp_read_p95_ms`, `mcp_write_p50_ms`, `mcp_write_p95_ms`, and the
-calls per second of each phase. `python -m ops.bench mcp` runs it; `python -m ops.bench.mcp`
-alone prints the figures.
+Figures: `mcp_read_p50_ms`, `mcp_read_p95_ms`, `mcp_write_p50_ms`, `mcp_write_p95_ms`, the
+calls per second of each phase, and the server's CPU time per call (`mcp_*_server_cpu_ms`, the
+figure least disturbed by whatever else the machine runs). `python -m ops.bench mcp` runs it;
+`python -m ops.bench.mcp` alone prints the figures.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from .context import REPO_ROOT, BenchContext
 from .registry import BenchmarkSkipped, Figures, benchmark
 
 CLIENTS = 8
+# uvicorn worker processes (each with its own MCP worker-thread pool).
+WORKERS = int(os.environ.get("BENCH_MCP_WORKERS", "1"))
 CALLS_PER_CLIENT = int(os.environ.get("BENCH_MCP_CALLS", "250"))
 WARMUP_CALLS = 20
 WALLETS = 200
@@ -49,6 +52,22 @@ HEADERS = {
 
 def _database(ctx: BenchContext) -> str:
     return f"{ctx.database.name}_bench_mcp"
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its direct children (uvicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 @contextmanager
@@ -65,6 +84,8 @@ def _uvicorn(env: dict[str, str], port: int):
             str(port),
             "--lifespan",
             "on",
+            "--workers",
+            str(WORKERS),
             "--log-level",
             "warning",
             "--no-access-log",
@@ -75,7 +96,7 @@ def _uvicorn(env: dict[str, str], port: int):
     )
     try:
         http._wait_ready(port, process)
-        yield f"http://127.0.0.1:{port}/mcp"
+        yield f"http://127.0.0.1:{port}/mcp", process.pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -124,7 +145,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-async def _measure(url: str, token: str, wallets: list[str]) -> Figures:
+async def _measure(url: str, pid: int, token: str, wallets: list[str]) -> Figures:
     headers = {**HEADERS, "Authorization": f"Bearer {token}"}
     async with httpx2.AsyncClient(headers=headers, timeout=30) as setup:
         response = await setup.post(
@@ -154,8 +175,12 @@ async def _measure(url: str, token: str, wallets: list[str]) -> Figures:
             "description": f"bench {index}:{call}",
         }
 
+    cpu_before = _cpu_seconds(pid)
     reads, read_seconds = await _phase(url, token, read, "get_customer")
+    cpu_reads = _cpu_seconds(pid) - cpu_before
     writes, write_seconds = await _phase(url, token, write, "create_transfer")
+    cpu_writes = _cpu_seconds(pid) - cpu_before - cpu_reads
+    calls = CLIENTS * (CALLS_PER_CLIENT + WARMUP_CALLS)
     return {
         "mcp_read_p50_ms": round(statistics.median(reads), 2),
         "mcp_read_p95_ms": round(_percentile(reads, 0.95), 2),
@@ -163,6 +188,9 @@ async def _measure(url: str, token: str, wallets: list[str]) -> Figures:
         "mcp_write_p50_ms": round(statistics.median(writes), 2),
         "mcp_write_p95_ms": round(_percentile(writes, 0.95), 2),
         "mcp_write_calls_per_s": round(len(writes) / write_seconds, 1),
+        # Server CPU per call (all its processes): the figure least disturbed by other load.
+        "mcp_read_server_cpu_ms": round(cpu_reads * 1000 / calls, 2),
+        "mcp_write_server_cpu_ms": round(cpu_writes * 1000 / calls, 2),
     }
 
 
@@ -177,14 +205,14 @@ def mcp_tools_call(ctx: BenchContext) -> Figures:
     env = {
         **http.server_env(ctx, database),
         "MCP_RESOURCE_URL": f"http://127.0.0.1:{port}/mcp",
-        "MCP_WORKER_THREADS": str(CLIENTS),
+        "MCP_WORKER_THREADS": os.environ.get("BENCH_MCP_THREADS", "4"),
     }
     http.manage(env, "migrate", "--noinput", "-v0")
     wallets_file = REPO_ROOT / "var" / "bench" / "mcp_wallets.txt"
     seeded = http.seed(env, "ledger", "--wallets", str(WALLETS), "--out", str(wallets_file))
     wallets = Path(seeded["wallets_file"]).read_text().split()
-    with _uvicorn(env, port) as url:
-        return asyncio.run(_measure(url, seeded["api_key"], wallets))
+    with _uvicorn(env, port) as (url, pid):
+        return asyncio.run(_measure(url, pid, seeded["api_key"], wallets))
 
 
 def run() -> dict[str, float]:

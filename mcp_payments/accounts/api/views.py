@@ -29,6 +29,7 @@ class ApiKeyAdminPermission(IsAuthenticatedActor):
 
 class ApiKeyListView(ApiView):
     permission_classes = [ApiKeyAdminPermission]
+    idempotency_secret_fields = ("secret",)
 
     @extend_schema(operation_id="api_keys_list", responses=list_serializer(ApiKeySerializer))
     def get(self, request: Request) -> Response:

@@ -159,3 +159,19 @@ def test_ten_concurrent_same_key_requests_create_exactly_one_customer(api_key_fo
         for status, body in responses
         if status == 409
     )
+
+
+def test_secrets_shown_once_are_not_kept_in_the_idempotency_store(db, merchant, member_client):
+    admin = member_client(merchant, "admin")
+    first = admin.post(
+        "/api/v1/api_keys", {"scopes": ["*"]}, format="json", HTTP_IDEMPOTENCY_KEY="key-1"
+    )
+    replay = admin.post(
+        "/api/v1/api_keys", {"scopes": ["*"]}, format="json", HTTP_IDEMPOTENCY_KEY="key-1"
+    )
+    secret = first.json()["secret"]
+    assert secret.startswith("sk_test_")
+    assert replay.json()["id"] == first.json()["id"]
+    assert replay.json()["secret"] == "[shown once; not replayed]"
+    stored = IdempotencyRecord.objects.get(key="key-1")
+    assert secret not in str(stored.response_body)

@@ -79,7 +79,31 @@ def test_annotations_say_what_each_tool_does():
     }
 
     read = {"read_only_hint": True, "open_world_hint": False}
+
+    def write(destructive: bool, idempotent: bool, open_world: bool) -> dict:
+        return {
+            "read_only_hint": False,
+            "destructive_hint": destructive,
+            "idempotent_hint": idempotent,
+            "open_world_hint": open_world,
+        }
+
     assert hints == {
+        "get_payment": read,
+        "list_payments": read,
+        "list_refunds": read,
+        "list_disputes": read,
+        "list_risk_reviews": read,
+        "list_compliance_alerts": read,
+        "list_webhook_deliveries": read,
+        "verify_audit_log": read,
+        "create_payment": write(destructive=True, idempotent=True, open_world=True),
+        "create_refund": write(destructive=True, idempotent=True, open_world=True),
+        "top_up_wallet": write(destructive=True, idempotent=True, open_world=True),
+        "capture_payment": write(destructive=False, idempotent=True, open_world=False),
+        "cancel_payment": write(destructive=True, idempotent=True, open_world=False),
+        "update_dispute": write(destructive=False, idempotent=True, open_world=False),
+        "retry_webhook_delivery": write(destructive=False, idempotent=False, open_world=True),
         "list_events": read,
         "get_balance": read,
         "create_wallet": {

@@ -167,5 +167,5 @@ def test_mcp_stdio_refuses_a_missing_or_bad_key(monkeypatch):
 
     with pytest.raises(CommandError, match="Give --api-key"):
         call_command("mcp_stdio", api_key=None)
-    with pytest.raises(CommandError, match="Invalid, revoked or expired API key."):
+    with pytest.raises(CommandError, match=r"Invalid, revoked or expired API key\."):
         call_command("mcp_stdio", api_key="sk_test_nope")

@@ -78,6 +78,7 @@ def test_a_batch_becomes_one_message_per_group_in_event_order():
     assert json.loads(payments["events"][1]["text"]) == {"type": "event", "event": second}
     assert messages[group_name("dashboard", MERCHANT)] == {
         "type": "rt.metrics",
+        "group": group_name("dashboard", MERCHANT),
         "events": [second],
     }
 
@@ -108,3 +109,45 @@ def test_the_realtime_queue_is_bound_to_exactly_the_streams_patterns():
         "system.alert",
         "webhook_endpoint.disabled",
     )
+
+
+class RecordingLayer:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict]] = []
+
+    async def group_send(self, group: str, message: dict) -> None:
+        self.sent.append((group, message))
+
+
+def test_the_broadcast_subscriber_sends_each_groups_message_once(monkeypatch):
+    from realtime import subscribers
+
+    layer = RecordingLayer()
+    monkeypatch.setattr(subscribers, "get_channel_layer", lambda: layer)
+    events = [
+        event_dict("payment.created", MERCHANT, event_id="evt_01JAAAAAAAAAAAAAAAAAAAAAA1"),
+        event_dict("customer.created", MERCHANT, event_id="evt_01JAAAAAAAAAAAAAAAAAAAAAA2"),
+        event_dict("system.alert", None, event_id="evt_01JAAAAAAAAAAAAAAAAAAAAAA3"),
+    ]
+
+    subscribers.broadcast(events)
+
+    assert sorted(layer.sent, key=lambda sent: sent[0]) == sorted(
+        group_messages(events).items(), key=lambda sent: sent[0]
+    )
+    assert sorted(group for group, _ in layer.sent) == [
+        "rt.alerts.all",
+        "rt.payments.all",
+        f"rt.payments.{MERCHANT}",
+    ]
+
+
+def test_the_broadcast_subscriber_sends_nothing_for_other_events(monkeypatch):
+    from realtime import subscribers
+
+    layer = RecordingLayer()
+    monkeypatch.setattr(subscribers, "get_channel_layer", lambda: layer)
+
+    subscribers.broadcast([event_dict("customer.created", MERCHANT)])
+
+    assert layer.sent == []

@@ -4,7 +4,6 @@ heartbeat, client messages and the slow-consumer close."""
 import asyncio
 
 import pytest
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.test import override_settings
 from django.urls import path
@@ -61,9 +60,9 @@ def test_a_misrouted_entry_is_dropped_by_the_socket(merchant, other_merchant, ap
 
     async def scenario():
         socket = await open_socket(f"/ws/payments?token={key}")
+        group = group_name("payments", merchant.pk)
         await get_channel_layer().group_send(
-            group_name("payments", merchant.pk),
-            {"type": "rt.events", "events": [entry_for(theirs).as_message()]},
+            group, {"type": "rt.events", "group": group, "events": [entry_for(theirs).as_message()]}
         )
         assert await socket.receive_nothing(timeout=0.3)
         await socket.disconnect()
@@ -197,13 +196,11 @@ class StuckPaymentsConsumer(PaymentsConsumer):
 
 def test_a_socket_that_falls_behind_is_closed_with_4008_and_others_carry_on(merchant, api_key_for):
     key = api_key_for(merchant, "payments:read")
-    application = AuthMiddlewareStack(
-        URLRouter(
-            [
-                path("ws/payments", PaymentsConsumer.as_asgi()),
-                path("ws/stuck", StuckPaymentsConsumer.as_asgi()),
-            ]
-        )
+    application = URLRouter(
+        [
+            path("ws/payments", PaymentsConsumer.as_asgi()),
+            path("ws/stuck", StuckPaymentsConsumer.as_asgi()),
+        ]
     )
     events = [event_dict("payment.created", merchant.pk, event_id=evt(n)) for n in range(12)]
 
