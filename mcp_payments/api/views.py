@@ -16,8 +16,7 @@ from .idempotency import (
     should_store,
 )
 
-
-SECRET_NOT_REPLAYED = "[shown once; not replayed]"
+SECRET_NOT_REPLAYED = "[shown once; not replayed]"  # noqa: S105 (a placeholder, not a secret)
 
 
 class _ReplayResponse(Exception):

@@ -1,4 +1,5 @@
-"""API.md §6 end to end against the running ASGI server (daphne, as deployed), with the relay and
+"""API.md §6 end to end against the running ASGI server (daphne, and uvicorn as deployed for /ws/),
+with the relay and
 the realtime consumer as real processes on the real Redis and RabbitMQ: a payment created through
 the REST API reaches a /ws/payments socket of its merchant within 2 s, and never the other
 merchant's socket; a reconnecting client resumes without a gap."""
@@ -21,7 +22,7 @@ from tests.integration.conftest import wait_until
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PROCESS_TIMEOUT = 90
-DAPHNE = str(Path(sys.executable).parent / "daphne")
+BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -46,21 +47,37 @@ def answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture
-def asgi_server(processes, broker) -> str:
-    """daphne serving mcp_payments.asgi:application, the relay and the realtime consumer."""
+def server_args(kind: str, port: int) -> list[str]:
+    if kind == "uvicorn":
+        # As deployed for /ws/ (docs/api.md "WebSockets").
+        return [
+            str(BIN / "uvicorn"), "mcp_payments.asgi:application", "--lifespan", "on",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+        ]  # fmt: skip
+    return [
+        str(BIN / "daphne"),
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "mcp_payments.asgi:application",
+    ]
+
+
+@pytest.fixture(params=["daphne"])
+def asgi_server(request, processes, broker) -> str:
+    """The ASGI server (daphne unless parametrized) serving mcp_payments.asgi:application, the
+    relay and the realtime consumer."""
     port = free_port()
     processes.relay()
     processes.consumer("realtime")
-    processes.start(
-        "daphne",
-        [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "mcp_payments.asgi:application"],
-    )
+    processes.start(request.param, server_args(request.param, port))
     base = f"127.0.0.1:{port}"
     wait_until(
         lambda: answers(f"http://{base}/health/live"),
         timeout=PROCESS_TIMEOUT,
-        message=f"daphne answers\n{processes.logs_tail()}",
+        message=f"the server answers\n{processes.logs_tail()}",
     )
     wait_until(
         lambda: consuming(broker, "realtime"),
@@ -119,6 +136,7 @@ async def silent(ws, seconds: float) -> list[dict]:
         return got
 
 
+@pytest.mark.parametrize("asgi_server", ["daphne", "uvicorn"], indirect=True)
 def test_a_payment_reaches_its_merchants_socket_within_2s_and_no_other(
     asgi_server, merchant, other_merchant, api_key_for
 ):

@@ -201,9 +201,7 @@ def test_ledger_verify_is_clean_after_transfers(api, make_wallet, capsys):
     assert '"ok": true' in capsys.readouterr().out
 
 
-def test_the_hot_fee_account_spreads_over_shards_and_sums_on_read(
-    api, make_wallet, staff_client
-):
+def test_the_hot_fee_account_spreads_over_shards_and_sums_on_read(api, make_wallet, staff_client):
     source, destination = make_wallet(10_000), make_wallet()
     for _ in range(40):
         assert transfer(api, source, destination, 10, application_fee_amount=1).status_code == 201
