@@ -10,6 +10,7 @@ import inspect
 import typing
 from typing import Any
 
+from drf_spectacular.types import OPENAPI_TYPE_MAPPING, OpenApiTypes
 from rest_framework import serializers
 from rest_framework.fields import _UnvalidatedField
 
@@ -67,8 +68,16 @@ def _annotation_schema(annotation: Any, *, output: bool) -> Schema:
 
 
 def _method_schema(field: serializers.SerializerMethodField, *, output: bool) -> Schema:
+    """From `@extend_schema_field(...)` (a field or serializer, its class, an OpenApiTypes or a
+    raw schema) or else the method's return annotation."""
     method = getattr(field.parent, field.method_name)
     annotated = getattr(method, "_spectacular_annotation", {}).get("field")
+    if isinstance(annotated, serializers.Field):
+        return field_schema(annotated, output=output)
+    if isinstance(annotated, OpenApiTypes):
+        return dict(OPENAPI_TYPE_MAPPING[annotated])
+    if isinstance(annotated, dict):
+        return dict(annotated)
     if annotated is not None:
         return _annotation_schema(annotated, output=output)
     hints = typing.get_type_hints(method)

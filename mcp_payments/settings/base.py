@@ -415,3 +415,6 @@ REALTIME_DASHBOARD_RESYNC_SECONDS = env_int("REALTIME_DASHBOARD_RESYNC_SECONDS",
 # Resume: how far back, and at most how many events one resume replays.
 REALTIME_RESUME_WINDOW_HOURS = env_int("REALTIME_RESUME_WINDOW_HOURS", 24)
 REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)
+# uvicorn logs a WebSocket's path with its query string: `?token=` values are redacted.
+LOGGING["filters"]["redact_query_tokens"] = {"()": "realtime.redaction.RedactQueryTokens"}
+LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}

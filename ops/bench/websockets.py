@@ -11,6 +11,8 @@ the REST API (DRF's test client, in-process WSGI) by another process, `tok_visa`
 - `ws_fanout_p50_ms`, `ws_fanout_p95_ms`: for each payments-stream event of the measured
   payments, the time from the event's `created` (the outbox row, in the payment's transaction)
   to the moment the LAST of the sockets received it.
+- `ws_first_p50_ms`, `ws_first_p95_ms`: the same to the FIRST socket (the pipeline alone: relay,
+  RabbitMQ, the broadcast subscriber, Redis); the difference is the fan-out itself.
 - `ws_fanout_clients`: sockets held open until the end; `ws_fanout_missing`: (socket, event)
   deliveries that never arrived (0 unless something was dropped).
 - `ws_server_rss_mb` (and `ws_server_rss_peak_mb`): memory of the ASGI server process after the
@@ -53,6 +55,8 @@ RATE = float(os.environ.get("BENCH_WS_RATE", "5"))
 # The production choice for /ws/ (docs/api.md "WebSockets"): uvicorn, its sans-I/O websockets
 # protocol, no per-message deflate. `daphne` measures the alternative.
 SERVER = os.environ.get("BENCH_WS_SERVER", "uvicorn")
+# uvicorn worker processes (each holds its share of the sockets and its own hub).
+WORKERS = int(os.environ.get("BENCH_WS_WORKERS", "1"))
 LAYER = os.environ.get("BENCH_WS_LAYER", "core")
 WARMUP_PAYMENTS = 5
 CONNECT_CONCURRENCY = 50
@@ -149,7 +153,7 @@ def _server_args(port: int) -> list[str]:
             str(BIN / "uvicorn"), "mcp_payments.asgi:application", "--lifespan", "on",
             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
             "--ws", os.environ.get("BENCH_WS_UVICORN_WS", "websockets-sansio"),
-            "--ws-per-message-deflate", "false",
+            "--ws-per-message-deflate", "false", "--workers", str(WORKERS),
         ]  # fmt: skip
     if SERVER == "daphne":
         return [
@@ -201,20 +205,43 @@ def _wait_consuming(conn_env: dict[str, str]) -> None:
     raise BenchmarkSkipped("the realtime consumer did not start")
 
 
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (uvicorn's workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and its descendants so far."""
+    total = 0
+    for member in _tree(pid):
+        with contextlib.suppress(OSError), open(f"/proc/{member}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mb(pid: int) -> tuple[float, float]:
-    values = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                values[line.split(":")[0]] = int(line.split()[1]) / 1024
-    return values["VmRSS"], values["VmHWM"]
+    """Resident memory (now, peak) of a process and its descendants, summed."""
+    rss = peak = 0.0
+    for member in _tree(pid):
+        with contextlib.suppress(OSError), open(f"/proc/{member}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1]) / 1024
+                elif line.startswith("VmHWM:"):
+                    peak += int(line.split()[1]) / 1024
+    return rss, peak
 
 
 def _create_payments(env: dict[str, str], key: str, count: int, rate: float, out: Path) -> None:
@@ -233,21 +260,23 @@ def _create_payments(env: dict[str, str], key: str, count: int, rate: float, out
 
 def _latencies(
     conninfo: str, payment_ids: list[str], received: dict[str, list[float]], clients: int
-) -> tuple[list[float], int, int]:
-    """Per event of the measured payments: last receipt - created (ms); missing deliveries."""
+) -> tuple[list[float], list[float], int, int]:
+    """Per event of the measured payments: last receipt - created and first receipt - created
+    (ms); missing deliveries; events."""
     with psycopg.connect(conninfo) as conn:
         rows = conn.execute(
             "SELECT id, EXTRACT(EPOCH FROM created) FROM events_event "
             "WHERE object_id = ANY(%s) AND type ~ %s",
             (payment_ids, STREAM_TYPES),
         ).fetchall()
-    latencies, missing = [], 0
+    latencies, firsts, missing = [], [], 0
     for event_id, created in rows:
-        count, last = received.get(event_id, (0, 0.0))
+        count, last, first = received.get(event_id, (0, 0.0, 0.0))
         missing += clients - count
         if count:
             latencies.append((last - float(created)) * 1000)
-    return latencies, missing, len(rows)
+            firsts.append((first - float(created)) * 1000)
+    return latencies, firsts, missing, len(rows)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -312,7 +341,7 @@ def websockets_fanout(ctx: BenchContext) -> Figures:
 
     report = json.loads(results.read_text())
     payment_ids = json.loads((work / "payments.json").read_text())
-    latencies, missing, events = _latencies(
+    latencies, firsts, missing, events = _latencies(
         ctx.database.conninfo(_database_name(ctx)), payment_ids, report["received"], CLIENTS
     )
     if not latencies:
@@ -325,6 +354,9 @@ def websockets_fanout(ctx: BenchContext) -> Figures:
         "ws_fanout_p50_ms": round(statistics.median(latencies), 1),
         "ws_fanout_p95_ms": round(_percentile(latencies, 0.95), 1),
         "ws_fanout_max_ms": round(max(latencies), 1),
+        # Event created -> the FIRST socket: the pipeline alone (relay, broker, subscriber, Redis).
+        "ws_first_p50_ms": round(statistics.median(firsts), 1),
+        "ws_first_p95_ms": round(_percentile(firsts, 0.95), 1),
         "ws_server_rss_mb": round(rss, 1),
         "ws_server_rss_peak_mb": round(peak, 1),
         "ws_loadgen_cpu_share": round(report["cpu_share"], 3),
@@ -365,7 +397,7 @@ async def _listen(url: str, clients: int, out: Path) -> None:
                 event_id = frame[start + len(marker) : frame.index('"', start + len(marker))]
                 entry = received.get(event_id)
                 if entry is None:
-                    received[event_id] = [1, at]
+                    received[event_id] = [1, at, at]
                 else:
                     entry[0] += 1
                     entry[1] = at

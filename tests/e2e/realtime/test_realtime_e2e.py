@@ -1,8 +1,7 @@
-"""API.md §6 end to end against the running ASGI server (daphne, and uvicorn as deployed for /ws/),
-with the relay and
-the realtime consumer as real processes on the real Redis and RabbitMQ: a payment created through
-the REST API reaches a /ws/payments socket of its merchant within 2 s, and never the other
-merchant's socket; a reconnecting client resumes without a gap."""
+"""API.md §6 end to end against the running ASGI server (daphne, and uvicorn as deployed for
+/ws/), with the relay and the realtime consumer as real processes on the real Redis and RabbitMQ:
+a payment created through the REST API reaches a /ws/payments socket of its merchant within 2 s,
+and never the other merchant's socket; a reconnecting client resumes without a gap."""
 
 import asyncio
 import json

@@ -17,11 +17,18 @@ pytestmark = pytest.mark.django_db
 
 READ_TOOLS = [
     "list_events",
+    "list_compliance_alerts",
     "get_balance",
     "get_wallet",
     "list_wallet_transactions",
     "get_customer",
     "list_customers",
+    "get_payment",
+    "list_payments",
+    "list_refunds",
+    "list_disputes",
+    "list_risk_reviews",
+    "list_webhook_deliveries",
     "get_approval",
 ]
 
@@ -40,9 +47,10 @@ def transfer_args(source, destination, amount, **extra):
     }
 
 
-def test_a_full_key_lists_every_merchant_tool(merchant, agent):
+def test_a_full_key_lists_every_merchant_tool_but_the_staff_ones(merchant, agent):
     assert names(agent(merchant)) == [
         "list_events",
+        "list_compliance_alerts",
         "get_balance",
         "create_wallet",
         "get_wallet",
@@ -52,6 +60,19 @@ def test_a_full_key_lists_every_merchant_tool(merchant, agent):
         "create_customer",
         "get_customer",
         "list_customers",
+        "create_payment",
+        "get_payment",
+        "list_payments",
+        "capture_payment",
+        "cancel_payment",
+        "create_refund",
+        "list_refunds",
+        "list_disputes",
+        "update_dispute",
+        "top_up_wallet",
+        "list_risk_reviews",
+        "list_webhook_deliveries",
+        "retry_webhook_delivery",
         "get_approval",
     ]
 

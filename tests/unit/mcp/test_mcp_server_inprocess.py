@@ -59,7 +59,7 @@ def test_tools_resources_and_prompts_follow_the_caller(merchant, agent):
 def test_resource_errors_are_protocol_errors(merchant, agent):
     async def scenario(client):
         errors = []
-        for uri in ("customers://cus_missing", "payments://pay_1", "customers://"):
+        for uri in ("customers://cus_missing", "orders://ord_1", "customers://"):
             with pytest.raises(MCPError) as caught:
                 await client.read_resource(uri)
             errors.append((caught.value.error.code, caught.value.error.message))
@@ -69,7 +69,7 @@ def test_resource_errors_are_protocol_errors(merchant, agent):
 
     assert errors == [
         (-32602, "No such customer: 'cus_missing'"),
-        (-32602, "Unknown resource: payments://pay_1"),
+        (-32602, "Unknown resource: orders://ord_1"),
         (-32602, "Unknown resource: customers://"),
     ]
 
@@ -95,12 +95,24 @@ def test_investigate_payment_names_the_callers_tools_in_order(merchant, agent):
 
     prompt = run(agent(merchant), scenario)
 
-    text = prompt.messages[0].content.text
-    assert text.startswith("Investigate payment pay_1 on MCP Payments.\n\n1. Call list_events")
-    assert [line[:3] for line in text.splitlines()[2:]] == ["1. ", "2. ", "3. ", "4. "]
-    assert "get_customer" in text
-    assert "get_balance" in text
-    assert "get_payment" not in text  # no such tool yet
+    tools = ["get_payment", "list_events", "list_refunds", "list_disputes", "get_customer"]
+    tools.append("get_balance")
+    steps = prompt.messages[0].content.text.split("\n\n", 1)[1].splitlines()
+    assert [next(tool for tool in tools if tool in step) for step in steps[:-1]] == tools
+    assert [step[:3] for step in steps] == [f"{n}. " for n in range(1, 8)]
+    assert steps[-1].startswith("7. Report:")
+
+
+def test_a_prompt_leaves_out_the_tools_the_caller_cannot_call(merchant, agent):
+    async def scenario(client):
+        return await client.get_prompt("investigate_payment", {"payment": "pay_1"})
+
+    text = run(agent(merchant, "events:read"), scenario).messages[0].content.text
+
+    steps = text.split("\n\n", 1)[1].splitlines()
+    assert len(steps) == 2
+    assert steps[0].startswith("1. Call list_events with type='payment.*'")
+    assert steps[1].startswith("2. Report:")
 
 
 def test_daily_revenue_brief_covers_one_utc_day(merchant, agent):

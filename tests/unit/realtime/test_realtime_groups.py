@@ -151,3 +151,33 @@ def test_the_broadcast_subscriber_sends_nothing_for_other_events(monkeypatch):
     subscribers.broadcast([event_dict("customer.created", MERCHANT)])
 
     assert layer.sent == []
+
+
+def test_tokens_in_logged_websocket_paths_are_redacted():
+    import logging
+
+    from realtime.redaction import RedactQueryTokens
+
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" [accepted]',
+        ("127.0.0.1:5000", "/ws/payments?merchant=mer_1&token=sk_test_abc.def&after=evt_1"),
+        None,
+    )
+
+    assert RedactQueryTokens().filter(record) is True
+    assert record.getMessage() == (
+        '127.0.0.1:5000 - "WebSocket /ws/payments?merchant=mer_1&token=[redacted]&after=evt_1"'
+        " [accepted]"
+    )
+
+
+def test_the_uvicorn_logger_carries_the_redaction_filter():
+    import logging
+
+    from realtime.redaction import RedactQueryTokens
+
+    assert any(isinstance(f, RedactQueryTokens) for f in logging.getLogger("uvicorn.error").filters)
