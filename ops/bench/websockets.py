@@ -38,6 +38,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import ExitStack
@@ -300,9 +301,8 @@ def websockets_fanout(ctx: BenchContext) -> Figures:
     created = json.loads(_manage(env, "create_merchant", TAG))
     key = created["api_key"]
     port = _free_port()
-    work = ctx.out_dir / f"ws-{token}"
-    work.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-ws-")))
         stack.callback(_manage, env, "events_topology", "--delete")
         _manage(env, "events_topology")
         _Process(stack, env, [PYTHON, "manage.py", "events_relay"])
@@ -338,9 +338,9 @@ def websockets_fanout(ctx: BenchContext) -> Figures:
         client.process.stdin.flush()
         client.process.wait(timeout=120)
         rss, peak = _rss_mb(server.pid)
+        report = json.loads(results.read_text())
+        payment_ids = json.loads((work / "payments.json").read_text())
 
-    report = json.loads(results.read_text())
-    payment_ids = json.loads((work / "payments.json").read_text())
     latencies, firsts, missing, events = _latencies(
         ctx.database.conninfo(_database_name(ctx)), payment_ids, report["received"], CLIENTS
     )
