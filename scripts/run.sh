@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local all-in-one server, started by `make run` (after the venv, services and migrations):
-#   - ASGI server (daphne) for HTTP, WebSockets and MCP on 127.0.0.1:$PORT (default 8000)
+#   - ASGI server (uvicorn) for HTTP, WebSockets and MCP on 127.0.0.1:$PORT (default 8000)
 #   - one Celery worker consuming every queue
 #   - Celery beat (DatabaseScheduler, configured in settings)
 #   - the events relay and the event consumers of every domain (manage.py events_*)
@@ -144,7 +144,8 @@ print_box() {
 
 # --- processes -----------------------------------------------------------------------------------
 start asgi env DB_CONN_MAX_AGE="$ASGI_DB_CONN_MAX_AGE" \
-    "$VENV_BIN/daphne" -b "$HOST" -p "$PORT" mcp_payments.asgi:application
+    "$VENV_BIN/uvicorn" mcp_payments.asgi:application --host "$HOST" --port "$PORT" \
+    --lifespan on --ws websockets-sansio --ws-per-message-deflate false
 start worker "$VENV_BIN/celery" -A mcp_payments worker \
     -Q payments,analytics,compliance,notifications,monitoring -l info --concurrency 2
 start beat "$VENV_BIN/celery" -A mcp_payments beat -l info
