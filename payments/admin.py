@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from mcp_payments.accounts.admin import run_admin_action as _run
 from mcp_payments.accounts.admin import staff_context
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.events.models import Event
@@ -18,18 +19,6 @@ from wallets.models import JournalEntry
 from .models import Customer, Dispute, MerchantPricing, Payment, PaymentMethod, Refund
 from .services import disputes, payments, refunds
 from .services.customers import customer_delete
-
-
-def _run(modeladmin, request, queryset, action, verb: str) -> None:
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj)
-            done += 1
-        except ApplicationError as exc:
-            modeladmin.message_user(request, f"{obj.pk}: {exc.message}", level=messages.ERROR)
-    if done:
-        modeladmin.message_user(request, f"{verb} {done} payment(s).")
 
 
 class ReadOnlyMixin:

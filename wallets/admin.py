@@ -1,10 +1,10 @@
 """Back office for the ledger: accounts, entries and postings read-only; wallets with
 freeze/unfreeze; adjustments requested by one staff member and approved by another."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
+from mcp_payments.accounts.admin import run_admin_action as _run
 from mcp_payments.accounts.admin import staff_context
-from mcp_payments.api.errors import ApplicationError
 
 from .models import Adjustment, JournalEntry, LedgerAccount, Payout, Posting, Transfer, Wallet
 from .selectors import account_balance
@@ -20,18 +20,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-def _run(modeladmin, request, queryset, action, verb: str) -> None:
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj)
-            done += 1
-        except ApplicationError as exc:
-            modeladmin.message_user(request, f"{obj.pk}: {exc.message}", level=messages.ERROR)
-    if done:
-        modeladmin.message_user(request, f"{verb} {done} object(s).")
 
 
 class PostingInline(admin.TabularInline):

@@ -17,6 +17,19 @@ def staff_context(request: HttpRequest) -> AuthContext | None:
     return user_context(request.user)
 
 
+def run_admin_action(modeladmin, request, queryset, action, verb: str) -> None:
+    """Apply a service `action` to each selected object; refusals become error messages."""
+    done = 0
+    for obj in queryset:
+        try:
+            action(obj)
+            done += 1
+        except ApplicationError as exc:
+            modeladmin.message_user(request, f"{obj.pk}: {exc.message}", level=messages.ERROR)
+    if done:
+        modeladmin.message_user(request, f"{verb} {done} object(s).")
+
+
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
     list_display = ("id", "name", "email", "created")
