@@ -24,7 +24,8 @@ from . import __path__ as package_path
 from .context import BenchContext
 from .registry import BENCHMARKS, Benchmark, BenchmarkSkipped, Figures
 
-_NOT_BENCHMARKS = {"__main__", "context", "registry"}
+# Helpers, not benchmarks: `seed` runs in its own process against the scratch database.
+_NOT_BENCHMARKS = {"__main__", "context", "registry", "http", "seed"}
 
 
 def load_benchmarks() -> dict[str, Benchmark]:
