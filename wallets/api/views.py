@@ -227,9 +227,7 @@ class TransferBatchView(ApiView):
             "results": [
                 {
                     "index": result.index,
-                    "transfer": TransferSerializer(result.transfer).data
-                    if result.transfer
-                    else None,
+                    "transfer": result.representation,
                     "error": _error_of(result.error)["error"] if result.error else None,
                 }
                 for result in results

@@ -173,6 +173,8 @@ class BatchResult:
     index: int
     transfer: Transfer | None
     error: ApplicationError | None
+    # The transfer's API representation, as its events carry it (built once per transfer).
+    representation: dict | None = None
 
 
 def transfer_batch(
@@ -223,18 +225,31 @@ def transfer_batch(
             return False, _results(len(requests), {}, errors)
         transfers = list(applied.values())
         Transfer.objects.bulk_create(transfers)
-        emit_many([change for transfer in transfers for change in _events(transfer)])
+        events = emit_many([change for transfer in transfers for change in _events(transfer)])
         audit_record_many(
             context=context,
             actions=[_audit(transfer, "transfer.created") for transfer in transfers],
         )
-    return True, _results(len(requests), applied, errors)
+    representations = {event.object_id: event.data["object"] for event in events}
+    return True, _results(len(requests), applied, errors, representations)
 
 
 def _results(
-    count: int, applied: dict[int, Transfer], errors: dict[int, ApplicationError]
+    count: int,
+    applied: dict[int, Transfer],
+    errors: dict[int, ApplicationError],
+    representations: dict[str, dict] | None = None,
 ) -> list[BatchResult]:
-    return [BatchResult(index, applied.get(index), errors.get(index)) for index in range(count)]
+    representations = representations or {}
+    return [
+        BatchResult(
+            index,
+            applied.get(index),
+            errors.get(index),
+            representations.get(applied[index].id) if index in applied else None,
+        )
+        for index in range(count)
+    ]
 
 
 def _locked_pending(context: AuthContext | None, transfer_id: str) -> Transfer:
