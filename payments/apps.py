@@ -16,3 +16,9 @@ class PaymentsConfig(AppConfig):
         register_representation(Payment, r.PaymentSerializer)
         register_representation(Refund, r.RefundSerializer)
         register_representation(Dispute, r.DisputeSerializer)
+
+        from mcp_payments.agents.operations import register_operation
+
+        from .agent_operations import confirm_payment
+
+        register_operation("confirm_payment", confirm_payment)

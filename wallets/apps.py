@@ -14,3 +14,9 @@ class WalletsConfig(AppConfig):
         register_representation(Wallet, representations.WalletSerializer)
         register_representation(Transfer, representations.TransferSerializer)
         register_representation(Payout, representations.PayoutSerializer)
+
+        from mcp_payments.agents.operations import register_operation
+
+        from .api.views import transfer_batch_response
+
+        register_operation("create_transfer_batch", transfer_batch_response)

@@ -48,9 +48,9 @@ def reject(modeladmin, request, queryset) -> None:
 
 @admin.register(AgentApproval)
 class AgentApprovalAdmin(_ReadOnly):
-    list_display = ("id", "merchant", "api_key", "tool", "amount", "currency", "status", "created")
+    list_display = ("id", "merchant", "owner", "tool", "amount", "currency", "status", "created")
     list_filter = ("status", "tool", "currency")
-    search_fields = ("id", "merchant__id", "api_key__id")
+    search_fields = ("id", "merchant__id", "=owner")
     ordering = ("-id",)
     actions = [approve, reject]
 
@@ -60,7 +60,7 @@ class AgentApprovalAdmin(_ReadOnly):
 
 @admin.register(AgentSpend)
 class AgentSpendAdmin(_ReadOnly):
-    list_display = ("api_key", "day", "currency", "amount")
+    list_display = ("owner", "day", "currency", "amount")
     list_filter = ("currency", "day")
-    search_fields = ("api_key__id",)
+    search_fields = ("=owner",)
     ordering = ("-day",)

@@ -8,6 +8,7 @@ stores its response with `idempotency_complete`, after which they get the replay
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,6 +42,23 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     except (ValueError, UnicodeDecodeError):
         payload = body
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + payload).hexdigest()
+
+
+def canonical_json(arguments: Any) -> str:
+    """`arguments` as JSON with sorted keys and no spacing: equal arguments, equal text."""
+    return json.dumps(arguments, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def derived_idempotency_key(
+    *, prefix: str, actor: str, operation: str, arguments: Any, now: float | None = None
+) -> str:
+    """The key of a call that gave none: (actor, operation, canonical arguments) within the
+    current window (MCP_IDEMPOTENCY_WINDOW_SECONDS, aligned to the epoch), so an identical
+    retry inside the window is the same call. `prefix` names the interface ("mcp", "rest")."""
+    window = int((time.time() if now is None else now) // settings.MCP_IDEMPOTENCY_WINDOW_SECONDS)
+    material = f"{actor}\n{operation}\n{canonical_json(arguments)}\n{window}"
+    digest = hashlib.sha256(material.encode()).hexdigest()[:40]
+    return f"{prefix}_{operation}_{window}_{digest}"
 
 
 def validate_key(key: str) -> str:

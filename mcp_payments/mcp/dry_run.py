@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from mcp_payments.agents.services.policy import AmountVerdict
+from mcp_payments.agents.enforcement import PolicyVerdict
 from mcp_payments.api.errors import ApplicationError, application_error_body
 from wallets.models import Posting
 
@@ -28,7 +28,7 @@ def _postings(reference_id: str) -> list[dict[str, Any]]:
 
 
 def simulate(
-    call: ToolCall, spec: ToolSpec, data: dict[str, Any], verdict: AmountVerdict
+    call: ToolCall, spec: ToolSpec, data: dict[str, Any], verdict: PolicyVerdict
 ) -> dict[str, Any]:
     """Run the tool's service and roll it back. A refusal by the service (insufficient funds, a
     frozen wallet, …) is reported as `error`; the policy verdict says whether the key's agent

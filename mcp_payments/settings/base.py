@@ -418,3 +418,7 @@ REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)
 # uvicorn logs a WebSocket's path with its query string: `?token=` values are redacted.
 LOGGING["filters"]["redact_query_tokens"] = {"()": "realtime.redaction.RedactQueryTokens"}
 LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}
+
+# --- Agent safety (issue #11) ---
+# A pending agent approval nobody decided becomes `expired` after this long.
+AGENT_APPROVAL_TTL_SECONDS = env_int("AGENT_APPROVAL_TTL_SECONDS", 24 * 3600)

@@ -43,6 +43,7 @@ def _valid(serializer_class, data) -> dict:
 class PaymentMethodListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "list_payment_methods", "POST": "create_payment_method"}
 
     @extend_schema(
         operation_id="payment_methods_list",
@@ -74,6 +75,7 @@ class PaymentMethodListView(ApiView):
 class PaymentMethodDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_payment_method"}
 
     @extend_schema(operation_id="payment_methods_retrieve", responses=PaymentMethodSerializer)
     def get(self, request: Request, payment_method_id: str) -> Response:
@@ -84,6 +86,7 @@ class PaymentMethodDetailView(ApiView):
 class PaymentMethodDetachView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "detach_payment_method"}
 
     @extend_schema(
         operation_id="payment_methods_detach", request=None, responses=PaymentMethodSerializer
@@ -98,6 +101,8 @@ class PaymentMethodDetachView(ApiView):
 class PaymentListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "list_payments", "POST": "create_payment"}
+    approvable = True
 
     @extend_schema(
         operation_id="payments_list",
@@ -128,6 +133,7 @@ class PaymentListView(ApiView):
 class PaymentDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_payment"}
 
     @extend_schema(operation_id="payments_retrieve", responses=PaymentSerializer)
     def get(self, request: Request, payment_id: str) -> Response:
@@ -138,6 +144,9 @@ class PaymentDetailView(ApiView):
 class PaymentConfirmView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "confirm_payment"}
+    approvable = True
+    url_arguments = {"payment_id": "id"}
 
     @extend_schema(
         operation_id="payments_confirm",
@@ -155,6 +164,7 @@ class PaymentConfirmView(ApiView):
 class PaymentCaptureView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "capture_payment"}
 
     @extend_schema(
         operation_id="payments_capture",
@@ -174,6 +184,7 @@ class PaymentCaptureView(ApiView):
 class PaymentCancelView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "cancel_payment"}
 
     @extend_schema(
         operation_id="payments_cancel", request=PaymentCancelSerializer, responses=PaymentSerializer
@@ -191,6 +202,7 @@ class SandboxThreeDSecureView(ApiView):
 
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"GET": "complete_3ds", "POST": "complete_3ds"}
 
     @extend_schema(
         operation_id="sandbox_3ds_complete",
@@ -208,6 +220,8 @@ class SandboxThreeDSecureView(ApiView):
 class RefundListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "refunds:write"}
+    operations = {"GET": "list_refunds", "POST": "create_refund"}
+    approvable = True
 
     @extend_schema(
         operation_id="refunds_list",
@@ -238,6 +252,7 @@ class RefundListView(ApiView):
 class RefundDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_refund"}
 
     @extend_schema(operation_id="refunds_retrieve", responses=RefundSerializer)
     def get(self, request: Request, refund_id: str) -> Response:
@@ -248,6 +263,7 @@ class RefundDetailView(ApiView):
 class DisputeListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "list_disputes"}
 
     @extend_schema(
         operation_id="disputes_list",
@@ -262,6 +278,7 @@ class DisputeListView(ApiView):
 class DisputeDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "get_dispute", "POST": "update_dispute"}
 
     @extend_schema(operation_id="disputes_retrieve", responses=DisputeSerializer)
     def get(self, request: Request, dispute_id: str) -> Response:
@@ -284,6 +301,7 @@ class DisputeDetailView(ApiView):
 class DisputeCloseView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "close_dispute"}
 
     @extend_schema(operation_id="disputes_close", request=None, responses=DisputeSerializer)
     def post(self, request: Request, dispute_id: str) -> Response:
@@ -294,6 +312,9 @@ class DisputeCloseView(ApiView):
 class WalletTopUpView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "wallets:write"}
+    operations = {"POST": "top_up_wallet"}
+    approvable = True
+    url_arguments = {"wallet_id": "id"}
 
     @extend_schema(
         operation_id="wallets_top_up",

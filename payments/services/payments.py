@@ -21,6 +21,7 @@ from compliance.audit import audit_record
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_check, policy_enforce
 from mcp_payments.events.services import emit, emit_many
 from payments.enums import CANCELABLE, CONFIRMABLE, CaptureMethod, PaymentStatus
 from payments.exceptions import (
@@ -104,11 +105,19 @@ def _resolve_method(
     return method
 
 
-def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
+def payment_create(
+    *, context: AuthContext, request: PaymentRequest, operation: str = "create_payment"
+) -> Payment:
     """Create a payment; with `confirm`, confirm it in the same call (402 on decline).
-    Emits `payment.created`."""
+    Emits `payment.created`. The caller's agent policy applies to `operation` (a top-up passes
+    `top_up_wallet`); with `confirm` the amount counts against it (403, or an approval)."""
     if context.merchant is None:
         raise MerchantRequired()
+    if request.confirm:
+        # No query: refused or sent for approval before the provider is asked anything.
+        policy_check(
+            context=context, operation=operation, amount=request.amount, currency=request.currency
+        )
     customer = (
         customer_get(context=context, customer_id=request.customer, param="customer")
         if request.customer
@@ -140,11 +149,15 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
     )
     if not request.confirm:
         with transaction.atomic():
+            policy_enforce(context=context, operation=operation)
             payment.save(force_insert=True)
             emit("payment.created", payment)
         return payment
     assessment = _assess(payment)
     with transaction.atomic():
+        policy_enforce(
+            context=context, operation=operation, amount=payment.amount, currency=payment.currency
+        )
         payment.risk = assessment.as_dict()
         if assessment.level != "highest":
             payment.status = PaymentStatus.PROCESSING
@@ -168,6 +181,12 @@ def payment_confirm(
             raise PaymentUnexpectedState(
                 f"This payment is {payment.status}; it cannot be confirmed."
             )
+        policy_enforce(
+            context=context,
+            operation="confirm_payment",
+            amount=payment.amount,
+            currency=payment.currency,
+        )
         if payment_method:
             payment.payment_method = _resolve_method(context, payment_method, payment.customer_id)
         if payment.payment_method is None:
@@ -397,6 +416,7 @@ def payment_capture(
     `payment.captured` and `payment.succeeded`; audited."""
     with transaction.atomic():
         payment = _lock(context, payment_id)
+        policy_enforce(context=context, operation="capture_payment")
         if payment.status != PaymentStatus.REQUIRES_CAPTURE:
             raise PaymentNotCapturable(f"This payment is {payment.status}.")
         amount = payment.amount_capturable if amount_to_capture is None else amount_to_capture
@@ -418,6 +438,7 @@ def payment_cancel(
     `payment.canceled`; 409 `payment_not_cancelable` otherwise."""
     with transaction.atomic():
         payment = _lock(context, payment_id)
+        policy_enforce(context=context, operation="cancel_payment")
         if payment.status not in CANCELABLE:
             raise PaymentNotCancelable(f"This payment is {payment.status}.")
         if payment.status == PaymentStatus.REQUIRES_CAPTURE:

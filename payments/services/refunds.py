@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.agents.enforcement import policy_enforce
 from mcp_payments.events.services import emit_many
 from payments.enums import PaymentStatus, RefundStatus
 from payments.exceptions import (
@@ -66,6 +67,9 @@ def refund_create(
             if payment.status != PaymentStatus.SUCCEEDED or remaining <= 0:
                 raise PaymentNotRefundable(param="payment")
             amount = remaining if amount is None else amount
+            policy_enforce(
+                context=context, operation="create_refund", amount=amount, currency=payment.currency
+            )
             if amount > remaining:
                 raise RefundExceedsPayment(
                     f"Cannot refund {amount}: only {remaining} remains refundable."

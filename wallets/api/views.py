@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -51,6 +53,7 @@ def _valid(serializer_class, data):
 class WalletListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "wallets:write"}
+    operations = {"GET": "list_wallets", "POST": "create_wallet"}
 
     @extend_schema(
         operation_id="wallets_list",
@@ -85,6 +88,7 @@ class WalletListView(ApiView):
 class WalletDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_wallet"}
 
     @extend_schema(operation_id="wallets_retrieve", responses=WalletSerializer)
     def get(self, request: Request, wallet_id: str) -> Response:
@@ -96,6 +100,7 @@ class WalletFreezeView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "wallets:write"}
     freeze = True
+    operations = {"POST": "freeze_wallet"}
 
     @extend_schema(request=FreezeSerializer, responses={200: WalletSerializer})
     def post(self, request: Request, wallet_id: str) -> Response:
@@ -107,11 +112,13 @@ class WalletFreezeView(ApiView):
 
 class WalletUnfreezeView(WalletFreezeView):
     freeze = False
+    operations = {"POST": "unfreeze_wallet"}
 
 
 class WalletTransactionsView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_wallet_transactions"}
 
     @extend_schema(
         operation_id="wallets_transactions", responses=list_serializer(WalletTransactionSerializer)
@@ -125,6 +132,8 @@ class WalletTransactionsView(ApiView):
 class TransferListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "transfers:write"}
+    operations = {"GET": "list_transfers", "POST": "create_transfer"}
+    approvable = True
 
     @extend_schema(
         operation_id="transfers_list",
@@ -149,6 +158,7 @@ class TransferListView(ApiView):
 class TransferDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_transfer"}
 
     @extend_schema(operation_id="transfers_retrieve", responses=TransferSerializer)
     def get(self, request: Request, transfer_id: str) -> Response:
@@ -159,6 +169,7 @@ class TransferDetailView(ApiView):
 class TransferPostView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "post_transfer"}
 
     @extend_schema(
         operation_id="transfers_post", request=TransferPostSerializer, responses=TransferSerializer
@@ -172,6 +183,7 @@ class TransferPostView(ApiView):
 class TransferVoidView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "void_transfer"}
 
     @extend_schema(operation_id="transfers_void", request=None, responses=TransferSerializer)
     def post(self, request: Request, transfer_id: str) -> Response:
@@ -202,6 +214,8 @@ _BatchResponse = inline_serializer(
 class TransferBatchView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "create_transfer_batch"}
+    approvable = True
 
     @extend_schema(
         operation_id="transfers_batch",
@@ -209,31 +223,36 @@ class TransferBatchView(ApiView):
         responses={200: _BatchResponse, 400: _BatchResponse},
     )
     def post(self, request: Request) -> Response:
-        batch = _valid(TransferBatchSerializer, request.data).validated_data
-        items = []
-        for item in batch["transfers"]:
-            serializer = TransferCreateSerializer(data=item)
-            items.append(serializer.to_request() if serializer.is_valid() else serializer.errors)
-        requests = [
-            _BatchValidationError(item) if isinstance(item, dict) else item for item in items
-        ]
-        applied, results = transfers.transfer_batch(
-            context=self.ctx, requests=requests, atomic=batch["atomic"]
-        )
-        body = {
-            "object": "transfer_batch",
-            "atomic": batch["atomic"],
-            "applied": applied,
-            "results": [
-                {
-                    "index": result.index,
-                    "transfer": result.representation,
-                    "error": _error_of(result.error)["error"] if result.error else None,
-                }
-                for result in results
-            ],
-        }
-        return Response(body, status=200 if applied else 400)
+        status, body = transfer_batch_response(self.ctx, request.data)
+        return Response(body, status=status)
+
+
+def transfer_batch_response(context, data: Any) -> tuple[int, dict[str, Any]]:
+    """`POST /transfers/batch` from its body: (200 applied | 400, the batch representation).
+    Also the `create_transfer_batch` operation's executor (an approved batch runs again)."""
+    batch = _valid(TransferBatchSerializer, data).validated_data
+    items = []
+    for item in batch["transfers"]:
+        serializer = TransferCreateSerializer(data=item)
+        items.append(serializer.to_request() if serializer.is_valid() else serializer.errors)
+    requests = [_BatchValidationError(item) if isinstance(item, dict) else item for item in items]
+    applied, results = transfers.transfer_batch(
+        context=context, requests=requests, atomic=batch["atomic"]
+    )
+    body = {
+        "object": "transfer_batch",
+        "atomic": batch["atomic"],
+        "applied": applied,
+        "results": [
+            {
+                "index": result.index,
+                "transfer": result.representation,
+                "error": _error_of(result.error)["error"] if result.error else None,
+            }
+            for result in results
+        ],
+    }
+    return 200 if applied else 400, body
 
 
 class _BatchValidationError(ApplicationError):
@@ -253,6 +272,8 @@ def _error_of(error: ApplicationError) -> dict:
 class PayoutListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "payouts:write"}
+    operations = {"GET": "list_payouts", "POST": "create_payout"}
+    approvable = True
 
     @extend_schema(operation_id="payouts_list", responses=list_serializer(PayoutSerializer))
     def get(self, request: Request) -> Response:
@@ -282,6 +303,7 @@ class PayoutListView(ApiView):
 class PayoutDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_payout"}
 
     @extend_schema(operation_id="payouts_retrieve", responses=PayoutSerializer)
     def get(self, request: Request, payout_id: str) -> Response:
@@ -292,6 +314,7 @@ class PayoutDetailView(ApiView):
 class PayoutCancelView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payouts:write"}
+    operations = {"POST": "cancel_payout"}
 
     @extend_schema(operation_id="payouts_cancel", request=None, responses=PayoutSerializer)
     def post(self, request: Request, payout_id: str) -> Response:
@@ -302,6 +325,7 @@ class PayoutCancelView(ApiView):
 class LedgerAccountListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_ledger_accounts"}
 
     @extend_schema(
         operation_id="ledger_accounts_list", responses=list_serializer(LedgerAccountSerializer)
@@ -314,6 +338,7 @@ class LedgerAccountListView(ApiView):
 class LedgerAccountDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_ledger_account"}
 
     @extend_schema(
         operation_id="ledger_accounts_retrieve",
@@ -330,6 +355,7 @@ class LedgerAccountDetailView(ApiView):
 class JournalEntryListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_journal_entries"}
 
     @extend_schema(
         operation_id="ledger_entries_list", responses=list_serializer(JournalEntrySerializer)
@@ -342,6 +368,7 @@ class JournalEntryListView(ApiView):
 class JournalEntryDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_journal_entry"}
 
     @extend_schema(operation_id="ledger_entries_retrieve", responses=JournalEntrySerializer)
     def get(self, request: Request, entry_id: str) -> Response:
@@ -370,6 +397,7 @@ _TrialBalance = inline_serializer(
 
 class TrialBalanceView(ApiView):
     permission_classes = [IsAuthenticatedActor, IsPlatformStaff]
+    operations = {"GET": "get_trial_balance"}
 
     @extend_schema(operation_id="ledger_trial_balance", responses=_TrialBalance)
     def get(self, request: Request) -> Response:
@@ -413,6 +441,7 @@ _MerchantBalance = inline_serializer(
 class MerchantBalanceView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_balance"}
 
     @extend_schema(operation_id="balance_retrieve", responses=_MerchantBalance)
     def get(self, request: Request) -> Response:
@@ -423,6 +452,7 @@ class MerchantBalanceView(ApiView):
 class BalanceTransactionListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "list_balance_transactions"}
 
     @extend_schema(
         operation_id="balance_transactions_list",

@@ -86,7 +86,7 @@ def test_two_concurrent_calls_never_pass_the_limit_together():
         outcomes = concurrently(2, one)
 
         codes = sorted(outcome.error_code or "ok" for outcome in outcomes)
-        assert codes == ["agent_daily_limit_exceeded", "ok"]
+        assert codes == ["agent_policy_violation", "ok"]
         assert AgentSpend.objects.get(api_key=context.api_key).amount == 600
         assert Transfer.objects.filter(merchant=context.merchant).count() == 1
         assert balance_of(source) == (9_400, 0)
@@ -101,7 +101,7 @@ def test_many_concurrent_calls_spend_exactly_up_to_the_limit():
     passed = [outcome for outcome in outcomes if not outcome.is_error]
     refused = [outcome for outcome in outcomes if outcome.is_error]
     assert len(passed) == 16  # 16 x 300 = 4,800; a 17th would make 5,100
-    assert {outcome.error_code for outcome in refused} == {"agent_daily_limit_exceeded"}
+    assert {outcome.error_code for outcome in refused} == {"agent_policy_violation"}
     assert AgentSpend.objects.get(api_key=context.api_key).amount == 4_800
     assert balance_of(source) == (100_000 - 4_800, 0)
 
