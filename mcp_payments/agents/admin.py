@@ -46,13 +46,18 @@ def reject(modeladmin, request, queryset) -> None:
     _decide(modeladmin, request, queryset, approvals.approval_reject, "Rejected")
 
 
+@admin.action(description="Retry the selected failed calls (once)")
+def retry(modeladmin, request, queryset) -> None:
+    _decide(modeladmin, request, queryset, approvals.approval_retry, "Retried")
+
+
 @admin.register(AgentApproval)
 class AgentApprovalAdmin(_ReadOnly):
     list_display = ("id", "merchant", "owner", "tool", "amount", "currency", "status", "created")
     list_filter = ("status", "tool", "currency")
     search_fields = ("id", "merchant__id", "=owner")
     ordering = ("-id",)
-    actions = [approve, reject]
+    actions = [approve, reject, retry]
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_staff

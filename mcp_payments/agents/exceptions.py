@@ -101,3 +101,10 @@ class ApprovalRetryForbidden(ApplicationError):
     code = "permission_denied"
     status = 403
     message = "Only platform staff may retry a failed approval."
+
+
+class AssistantPolicyForbidden(ApplicationError):
+    type = "permission_error"
+    code = "permission_denied"
+    status = 403
+    message = "Only the merchant's admins (or platform staff) may set the assistant policy."
