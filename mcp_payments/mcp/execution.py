@@ -212,7 +212,10 @@ def _execute(context: AuthContext, spec: ToolSpec, arguments: dict[str, Any]) ->
     if spec.effect is Effect.MONEY and dry_run:
         amount, currency = spec.amount(data)
         verdict = policy_verdict(
-            context=context, operation=spec.name, amount=amount, currency=currency
+            context=context,
+            operation=spec.name,
+            amount=amount if spec.policy_amount else None,
+            currency=currency if spec.policy_amount else None,
         )
         # The simulation shows the service's own outcome; the policy speaks in the verdict.
         simulated = ToolCall(context=replace(context, agent_policy=None), dry_run=True)

@@ -154,6 +154,9 @@ class ToolSpec:
     policy_exempt: bool = False
     amount: Callable[[dict[str, Any]], tuple[int, str]] | None = None
     fee: Callable[[Any], int] = field(default=lambda obj: 0)
+    # False: the amount moves money but was counted before (a capture counts at confirm), so
+    # the policy judges the operation only (read_only, allowed_tools, expiry).
+    policy_amount: bool = True
 
     @property
     def writes(self) -> bool:

@@ -422,3 +422,5 @@ LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}
 # --- Agent safety (issue #11) ---
 # A pending agent approval nobody decided becomes `expired` after this long.
 AGENT_APPROVAL_TTL_SECONDS = env_int("AGENT_APPROVAL_TTL_SECONDS", 24 * 3600)
+# Open WebSockets' credentials are re-checked this often (revoked/expired → close 4401).
+REALTIME_AUTH_RECHECK_SECONDS = env_int("REALTIME_AUTH_RECHECK_SECONDS", 2)

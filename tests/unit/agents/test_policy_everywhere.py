@@ -102,7 +102,7 @@ def movement_state(source: Wallet) -> tuple:
 
 @pytest.mark.parametrize("interface", INTERFACES)
 def test_over_max_amount_per_call_is_refused_and_moves_nothing(interface, merchant, wallets):
-    source, destination = wallets
+    source, _ = wallets
     secret = secret_with(merchant, max_amount_per_call=500)
     before = movement_state(source)
 
@@ -125,7 +125,8 @@ def test_read_only_refuses_writes(interface, merchant):
     status, body = invoke(interface, secret, "create_customer", {"name": "Ada"})
 
     assert status == 403
-    assert (body["error"]["code"], body["error"]["param"]) == ("agent_policy_violation", "read_only")
+    assert body["error"]["code"] == "agent_policy_violation"
+    assert body["error"]["param"] == "read_only"
     assert Customer.objects.count() == 0
 
 
@@ -141,7 +142,7 @@ def test_an_expired_key_is_401(interface, merchant, wallets):
 
 @pytest.mark.parametrize("interface", INTERFACES)
 def test_allowed_tools_restricts_both_interfaces(interface, merchant, wallets):
-    source, destination = wallets
+    source, _ = wallets
     secret = secret_with(merchant, allowed_tools=["get_wallet"])
 
     refused, body = invoke(interface, secret, "create_transfer", transfer_args(*wallets, 100))
@@ -396,3 +397,26 @@ def test_the_walk_around_of_the_issue_is_closed(merchant, api):
     assert (big.status_code, big.json()["error"]["code"]) == (403, "agent_policy_violation")
     assert (middle.status_code, middle.json()["status"]) == (202, "pending")
     assert Payment.objects.count() == 0
+
+
+def test_a_revoked_key_fails_the_next_rest_and_mcp_request(merchant):
+    """No cache between the key and a request: revocation is effective at once (< 1 s)."""
+    import anyio
+
+    from mcp_payments.accounts.services import api_key_revoke
+    from mcp_payments.mcp.auth import ApiTokenVerifier
+
+    created = api_key_create(merchant=merchant, scopes="*", context=None)
+    client = bearer_client(created.secret)
+    verifier = ApiTokenVerifier()
+    assert client.get("/api/v1/customers").status_code == 200
+    assert anyio.run(verifier.verify_token, created.secret) is not None
+
+    api_key_revoke(context=None, key=created.key)
+    started = timezone.now()
+    rest = client.get("/api/v1/customers")
+    mcp = anyio.run(verifier.verify_token, created.secret)
+
+    assert rest.status_code == 401
+    assert mcp is None  # the MCP transport answers 401 for an unverified token
+    assert (timezone.now() - started).total_seconds() < 1
