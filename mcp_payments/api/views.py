@@ -16,6 +16,7 @@ from mcp_payments.agents.services.approvals import approval_request
 from .idempotency import (
     Claimed,
     Replay,
+    current_record,
     derived_idempotency_key,
     idempotency_begin,
     idempotency_complete,
@@ -51,6 +52,7 @@ class ApiView(APIView):
 
     _idempotency_record: int | None = None
     _idempotency_key: str | None = None
+    _record_token: Any = None
     # Response fields never kept in the idempotency store (secrets shown once); a replay shows
     # them as SECRET_NOT_REPLAYED.
     idempotency_secret_fields: tuple[str, ...] = ()
@@ -84,6 +86,7 @@ class ApiView(APIView):
             raise _ReplayResponse(outcome)
         assert isinstance(outcome, Claimed)
         self._idempotency_record = outcome.record_id
+        self._record_token = current_record.set(outcome.record_id)
 
     def _authorize_operation(self, request: Request, context: Any) -> None:
         operation = self.operations.get(request.method)
@@ -144,6 +147,9 @@ class ApiView(APIView):
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
         record_id, self._idempotency_record = self._idempotency_record, None
+        token, self._record_token = self._record_token, None
+        if token is not None:
+            current_record.reset(token)
         if record_id is not None:
             if should_store(response.status_code):
                 idempotency_complete(

@@ -40,6 +40,7 @@ from mcp_payments.api.idempotency import (
     Claimed,
     Replay,
     canonical_json,
+    current_record,
     derived_idempotency_key,
     idempotency_begin,
     idempotency_complete,
@@ -138,6 +139,7 @@ def _idempotent(
             raise ReplayedError(claim.body)
         return ToolOutcome("ok", claim.body, replayed=True)
     assert isinstance(claim, Claimed)
+    token = current_record.set(claim.record_id)
     try:
         body = spec.render(spec.fn(call, data))
     except ApprovalRequired as required:
@@ -172,6 +174,8 @@ def _idempotent(
     except BaseException:
         idempotency_release(record_id=claim.record_id)
         raise
+    finally:
+        current_record.reset(token)
     idempotency_complete(record_id=claim.record_id, status=200, body=body)
     return ToolOutcome("ok", body)
 

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test import override_settings
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.events.models import Event
 from payments import providers
-from payments.models import Payment
+from payments.models import Payment, Refund
 from payments.providers.sandbox import SandboxProvider
 from payments.services.payment_methods import payment_method_create
 from payments.services.payments import (
@@ -22,6 +23,8 @@ from payments.services.payments import (
     payment_create,
 )
 from payments.services.reconciliation import payments_reconcile_processing
+from payments.services.refunds import refund_create, refunds_reconcile_pending
+from wallets.models import JournalEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -177,3 +180,79 @@ def test_no_provider_call_runs_inside_a_transaction(provider, context):
     names = {name for name, _ in CrashingProvider.calls}
     assert {"tokenize", "authorize", "capture", "void"} <= names
     assert [call for call in CrashingProvider.calls if call[1]] == []
+
+
+class CrashingRefunds(CrashingProvider):
+    def refund(self, **kwargs):
+        result = super().refund(**kwargs)
+        self._called("refund")
+        if self.crash_on == "refund":
+            raise Crash()
+        return result
+
+
+@pytest.fixture
+def refunds_provider():
+    saved = providers._provider
+    provider = CrashingRefunds()
+    CrashingProvider.calls = []
+    providers._provider = provider
+    yield provider
+    providers._provider = saved
+
+
+def captured(context) -> Payment:
+    method = payment_method_create(context=context, token="tok_visa")
+    return payment_create(
+        context=context,
+        request=PaymentRequest(
+            amount=4_000, currency="usd", payment_method=method.id, confirm=True
+        ),
+    )
+
+
+def test_a_crash_after_the_refund_is_healed_by_reconciliation(refunds_provider, context):
+    payment = captured(context)
+    refunds_provider.crash_on = "refund"
+
+    with pytest.raises(Crash):
+        refund_create(context=context, payment_id=payment.id, amount=1_500)
+    stuck = Refund.objects.get()
+    with override_settings(RECONCILE_AFTER_SECONDS=-1):
+        healed = refunds_reconcile_pending()
+
+    refund = Refund.objects.get()
+    payment.refresh_from_db()
+    assert (stuck.status, healed) == ("pending", 1)
+    assert (refund.status, refund.provider_refund_id is not None) == ("succeeded", True)
+    assert payment.amount_refunded == 1_500
+    assert list(
+        Event.objects.filter(object_id=refund.id)
+        .order_by("sequence")
+        .values_list("type", flat=True)
+    ) == ["refund.created", "refund.succeeded"]
+    assert ledger_is_balanced()
+    assert ("refund", False) in CrashingProvider.calls
+
+
+def test_a_refund_the_provider_never_saw_is_failed_and_reversed(refunds_provider, context):
+    payment = captured(context)
+
+    def lost(**kwargs):
+        raise Crash()
+
+    refunds_provider.refund = lost
+    with pytest.raises(Crash):
+        refund_create(context=context, payment_id=payment.id)
+    with override_settings(RECONCILE_AFTER_SECONDS=-1):
+        refunds_reconcile_pending()
+
+    refund = Refund.objects.get()
+    payment.refresh_from_db()
+    assert (refund.status, refund.failure_reason) == ("failed", "not_found_at_provider")
+    assert payment.amount_refunded == 0
+    kinds = sorted(
+        JournalEntry.objects.filter(reference_id=refund.id).values_list("kind", flat=True)
+    )
+    assert kinds == ["refund", "refund_reversal"]
+    assert ledger_is_balanced()
