@@ -24,8 +24,9 @@ from .models import IdempotencyRecord
 MAX_KEY_LENGTH = 255
 
 # The idempotency record of the request being served (set by the REST view and the MCP tool
-# path while the request runs), so the effect's transaction can name itself in it.
-current_record: ContextVar[int | None] = ContextVar("idempotency_record", default=None)
+# path while the request runs), so the effect's transaction can name itself in it. A one-item
+# list: [record id], emptied once the first effect was named (one UPDATE per request at most).
+current_record: ContextVar[list[int] | None] = ContextVar("idempotency_record", default=None)
 
 
 @dataclass(frozen=True)
@@ -136,16 +137,18 @@ def _recovered(record_id: int, effect_type: str, effect_id: str) -> Replay:
 
 def idempotency_effect(*, object_type: str, object_id: str) -> None:
     """Building block, inside the effect's transaction (events call it): name the first object
-    the current idempotent request changed in its record. No request record: nothing, no query."""
-    record_id = current_record.get()
-    if record_id is None:
+    the current idempotent request changed in its record. No request record (or its effect
+    already named): nothing, no query."""
+    pending = current_record.get()
+    if not pending:
         return
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE api_idempotencyrecord SET effect_type = %s, effect_id = %s"
             " WHERE id = %s AND effect_id IS NULL",
-            [object_type, object_id, record_id],
+            [object_type, object_id, pending[0]],
         )
+    pending.clear()
 
 
 def idempotency_complete(*, record_id: int, status: int, body: Any) -> None:

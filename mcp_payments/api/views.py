@@ -86,7 +86,7 @@ class ApiView(APIView):
             raise _ReplayResponse(outcome)
         assert isinstance(outcome, Claimed)
         self._idempotency_record = outcome.record_id
-        self._record_token = current_record.set(outcome.record_id)
+        self._record_token = current_record.set([outcome.record_id])
 
     def _authorize_operation(self, request: Request, context: Any) -> None:
         operation = self.operations.get(request.method)

@@ -139,7 +139,7 @@ def _idempotent(
             raise ReplayedError(claim.body)
         return ToolOutcome("ok", claim.body, replayed=True)
     assert isinstance(claim, Claimed)
-    token = current_record.set(claim.record_id)
+    token = current_record.set([claim.record_id])
     try:
         body = spec.render(spec.fn(call, data))
     except ApprovalRequired as required:
