@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("mcp_payments.events.api.urls")),
     path("", include("mcp_payments.monitoring.api.urls")),
     path("", include("compliance.api.urls")),
+    path("", include("analytics.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("wallets.api.urls")),
     path("", include("notifications.api.urls")),

@@ -113,6 +113,10 @@ class Payment(models.Model):
     captured_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
     capture_entry_id = models.CharField(max_length=40, null=True, blank=True)
+    # Where the money movement came from (api, dashboard, mcp) and the API key behind it
+    # (an agent's key for MCP calls): analytics dimensions.
+    source = models.CharField(max_length=16, default="api")
+    api_key_id = models.CharField(max_length=64, null=True, blank=True)
     created = models.DateTimeField()
     updated = models.DateTimeField()
 

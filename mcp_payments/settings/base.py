@@ -418,3 +418,24 @@ REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)
 # uvicorn logs a WebSocket's path with its query string: `?token=` values are redacted.
 LOGGING["filters"]["redact_query_tokens"] = {"()": "realtime.redaction.RedactQueryTokens"}
 LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}
+
+# --- Analytics, reports and regulatory reports (issue #16) ---
+# Links in emails (signed report downloads) start with this.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+REPORT_SYNC_MAX_ROWS = env_int("REPORT_SYNC_MAX_ROWS", 1000)
+REPORT_SYNC_TIMEOUT_MS = env_int("REPORT_SYNC_TIMEOUT_MS", 5000)
+REPORT_ASYNC_TIMEOUT_MS = env_int("REPORT_ASYNC_TIMEOUT_MS", 120_000)
+REPORT_RESULT_DAYS = env_int("REPORT_RESULT_DAYS", 7)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reconcile-analytics-rollups": {
+            "task": "analytics.tasks.reconcile_rollups",
+            "schedule": crontab(hour=3, minute=15),
+        },
+        "run-due-reports": {"task": "analytics.tasks.run_due_reports", "schedule": 60.0},
+        "compliance-scheduled-reports": {
+            "task": "compliance.tasks.generate_scheduled_reports",
+            "schedule": crontab(hour=4, minute=0),
+        },
+    }
+)
