@@ -150,17 +150,22 @@ def report_query_execute(
     max_rows: int,
     timeout_ms: int,
 ) -> list[dict[str, Any]]:
-    """Run a normalized definition read-only under `statement_timeout` and return at most
+    """Run a normalized definition under `statement_timeout` and return at most
     `max_rows` rows (dicts; money metrics with `currency` and `<metric>_decimal`). Raises
     django.db.OperationalError when the timeout cancels the statement."""
     sql, params, columns = build_query(
         definition, merchant_id=merchant_id, today=today, max_rows=max_rows
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION READ ONLY")
+        # Local to this (sub)transaction: a timeout rolls it back with it; on success the
+        # previous value is restored so an enclosing transaction keeps its own.
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        (previous,) = cursor.fetchone()
         cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout_ms)])
         cursor.execute(sql, params)
-        return [_shape(definition, columns, record) for record in cursor.fetchall()]
+        records = cursor.fetchall()
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    return [_shape(definition, columns, record) for record in records]
 
 
 def rows_to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
