@@ -22,7 +22,7 @@ from analytics.reconciliation import rollups_drift, rollups_rebuild
 from analytics.tasks import reconcile_rollups
 from mcp_payments.accounts.context import system_context
 from payments.services.disputes import dispute_accept, dispute_open
-from tests.unit.analytics.conftest import at, customer, deliver_shuffled, pay, published_events
+from tests.fixtures.timed_payments import at, customer, deliver_shuffled, pay, published_events
 
 pytestmark = pytest.mark.django_db
 

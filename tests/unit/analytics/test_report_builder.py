@@ -19,7 +19,7 @@ from analytics.reports.services import download_url, report_run_execute
 from compliance.models import AuditEntry
 from mcp_payments.events.models import Event
 from payments.models import Payment
-from tests.unit.analytics.conftest import customer, pay
+from tests.fixtures.timed_payments import customer, pay
 
 pytestmark = pytest.mark.django_db
 
