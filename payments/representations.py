@@ -18,6 +18,8 @@ class CustomerSerializer(ObjectSerializer):
     description = serializers.CharField(allow_null=True)
     metadata = serializers.DictField(child=serializers.CharField())
     deleted = serializers.BooleanField(source="is_deleted")
+    test_clock = serializers.CharField(source="test_clock_id", allow_null=True)
+    balance = serializers.DictField(child=serializers.IntegerField())
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         if instance.is_deleted:
@@ -85,6 +87,7 @@ class PaymentSerializer(ObjectSerializer):
     next_action = serializers.DictField(allow_null=True)
     risk = RiskSerializer(allow_null=True)
     cancellation_reason = serializers.CharField(allow_null=True)
+    invoice = serializers.CharField(source="invoice_id", allow_null=True)
 
 
 class RefundSerializer(ObjectSerializer):
