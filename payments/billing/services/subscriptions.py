@@ -836,3 +836,42 @@ def subscription_discount_delete(
         mrr_sync(subscription, billing_now(subscription))
         audit(context, subscription, "subscription.discount_deleted")
     return subscription
+
+
+# --- agent policy amounts ---------------------------------------------------------------------
+
+
+def policy_amount_create(*, merchant_id: str, params: SubscriptionParams) -> tuple[int, str]:
+    """The agent-policy amount of a creation (BILLING.md §8): the larger of the amount due now
+    and the recurring amount per period, which for a new subscription is the recurring amount
+    (Σ unit_amount x quantity). Unknown prices count 0 (the service refuses them)."""
+    ids = [item.price for item in params.items if item.price]
+    prices = {p.id: p for p in Price.objects.filter(pk__in=ids, merchant_id=merchant_id)}
+    total = sum(
+        prices[item.price].unit_amount * (item.quantity or 1)
+        for item in params.items
+        if item.price in prices
+    )
+    currency = next(iter(prices.values())).currency if prices else "usd"
+    return total, currency
+
+
+def policy_amount_update(
+    *, context: AuthContext | None, subscription_id: str, params: UpdateParams
+) -> tuple[int, str]:
+    """The larger of the amount due now (the preview when the update invoices at once) and the
+    recurring amount per period after the change."""
+    from ..models import Subscription as Model
+
+    subscription = Model.objects.filter(pk=subscription_id).first()
+    if subscription is None or subscription.status in TERMINAL:
+        return 0, "usd"
+    preview = invoice_upcoming(context=context, subscription_id=subscription_id, params=params)
+    recurring = sum(
+        line["amount"] for line in preview["lines"]["data"] if line["type"] == LineType.SUBSCRIPTION
+    )
+    if preview["billing_reason"] == BillingReason.SUBSCRIPTION_UPDATE:
+        plan = plan_update(subscription, params.items, billing_now(subscription), False)
+        recurring = sum(price.unit_amount * quantity for _, price, quantity in plan.keep)
+        return max(preview["amount_due"], recurring), subscription.currency
+    return recurring, subscription.currency
