@@ -227,6 +227,8 @@ BILLING_FINALIZE_DELAY_SECONDS = env_int("BILLING_FINALIZE_DELAY_SECONDS", 3600)
 BILLING_NOTICE_DAYS = env_int("BILLING_NOTICE_DAYS", 3)
 # Run a test clock's advance in the request instead of the Celery task (tests only).
 BILLING_TEST_CLOCK_INLINE = env_bool("BILLING_TEST_CLOCK_INLINE", False)
+# The Celery queue a test clock's advance is sent to (tests use a queue of their own).
+BILLING_TASK_QUEUE = env_str("BILLING_TASK_QUEUE", "payments")
 CELERY_TASK_ROUTES["payments.billing.tasks.*"] = {"queue": "payments"}
 CELERY_BEAT_SCHEDULE["billing-run-due"] = {
     "task": "payments.billing.tasks.run_due",

@@ -76,7 +76,11 @@ def test_clock_advance(
         if not settings.BILLING_TEST_CLOCK_INLINE:
             from ..tasks import advance_test_clock
 
-            transaction.on_commit(lambda: advance_test_clock.delay(clock.id))
+            transaction.on_commit(
+                lambda: advance_test_clock.apply_async(
+                    args=[clock.id], queue=settings.BILLING_TASK_QUEUE
+                )
+            )
     if settings.BILLING_TEST_CLOCK_INLINE:
         test_clock_run(clock_id=clock.id)
         clock.refresh_from_db()

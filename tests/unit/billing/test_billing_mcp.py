@@ -122,9 +122,7 @@ def test_pay_invoice_above_approval_above_waits_for_approval(
     key = agent(merchant, approval_above=500)
     customer_id, method = customer()
     sub = ok(
-        subscribe(
-            customer_id, catalog(1000), collection_method="send_invoice", days_until_due=30
-        ),
+        subscribe(customer_id, catalog(1000), collection_method="send_invoice", days_until_due=30),
         201,
     )
     invoice_id = sub["latest_invoice"]
