@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("compliance.api.urls")),
     path("", include("analytics.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("payments.billing.api.urls")),
     path("", include("wallets.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("mcp_payments.agents.api.urls")),

@@ -18,6 +18,8 @@ class CustomerSerializer(ObjectSerializer):
     description = serializers.CharField(allow_null=True)
     metadata = serializers.DictField(child=serializers.CharField())
     deleted = serializers.BooleanField(source="is_deleted")
+    test_clock = serializers.CharField(source="test_clock_id", allow_null=True)
+    balance = serializers.DictField(child=serializers.IntegerField())
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         if instance.is_deleted:
@@ -111,6 +113,7 @@ class PaymentSerializer(ObjectSerializer):
             return None
         card = {"brand": method.brand, "country": None, "funding": None, "last4": method.last4}
         return {"type": method.type, "card": card if method.type == "card" else None}
+    invoice = serializers.CharField(source="invoice_id", allow_null=True)
 
 
 class RefundSerializer(ObjectSerializer):

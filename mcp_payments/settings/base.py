@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "compliance",
     "wallets",
     "payments",
+    "payments.billing",
     "analytics",
     "notifications",
     "realtime",
@@ -218,6 +219,21 @@ DEFAULT_DISPUTE_FEE = env_int("DEFAULT_DISPUTE_FEE", 1500)
 DEFAULT_SETTLEMENT_DELAY_SECONDS = env_int("DEFAULT_SETTLEMENT_DELAY_SECONDS", 2 * 24 * 3600)
 RISK_REVIEW_SCORE = env_int("RISK_REVIEW_SCORE", 50)
 RISK_BLOCK_SCORE = env_int("RISK_BLOCK_SCORE", 75)
+
+# --- Billing (BILLING.md, docs/billing.md) ---
+# Drafts finalize this long after creation (Stripe: 1 h); under a test clock at once.
+BILLING_FINALIZE_DELAY_SECONDS = env_int("BILLING_FINALIZE_DELAY_SECONDS", 3600)
+# invoice.upcoming and subscription.trial_will_end this many days ahead.
+BILLING_NOTICE_DAYS = env_int("BILLING_NOTICE_DAYS", 3)
+# Run a test clock's advance in the request instead of the Celery task (tests only).
+BILLING_TEST_CLOCK_INLINE = env_bool("BILLING_TEST_CLOCK_INLINE", False)
+# The Celery queue a test clock's advance is sent to (tests use a queue of their own).
+BILLING_TASK_QUEUE = env_str("BILLING_TASK_QUEUE", "payments")
+CELERY_TASK_ROUTES["payments.billing.tasks.*"] = {"queue": "payments"}
+CELERY_BEAT_SCHEDULE["billing-run-due"] = {
+    "task": "payments.billing.tasks.run_due",
+    "schedule": 60.0,
+}
 
 # --- Ledger and wallets ---
 TRANSFER_HOLD_DEFAULT_SECONDS = env_int("TRANSFER_HOLD_DEFAULT_SECONDS", 7 * 24 * 3600)

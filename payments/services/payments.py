@@ -56,6 +56,8 @@ class PaymentRequest:
     description: str | None = None
     metadata: dict[str, str] | None = None
     wallet_id: str | None = None
+    # Billing: the invoice (in_…) this payment pays; its capture marks the invoice paid.
+    invoice: str | None = None
 
 
 def _scoped_payments(context: AuthContext | None):
@@ -148,6 +150,7 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
         capture_method=request.capture_method,
         description=request.description,
         metadata=request.metadata or {},
+        invoice_id=request.invoice,
         status=PaymentStatus.REQUIRES_CONFIRMATION
         if method
         else PaymentStatus.REQUIRES_PAYMENT_METHOD,
@@ -389,6 +392,10 @@ def _capture_booked(
     )
     emit_many([("payment.captured", payment), ("payment.succeeded", payment)])
     _audit(context, payment, "payment.captured", amount_received=amount, fee=fee)
+    if payment.invoice_id:
+        from payments.billing.services.invoices import invoice_mark_paid
+
+        invoice_mark_paid(payment=payment)
 
 
 def _schedule_sandbox_dispute(payment_id: str) -> None:
