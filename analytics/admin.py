@@ -1,20 +1,13 @@
 from django.contrib import admin
 
+from mcp_payments.backoffice.admin_kit import ReadOnlyAdmin
+
 from .models import DailyCounter
 
 
 @admin.register(DailyCounter)
-class DailyCounterAdmin(admin.ModelAdmin):
+class DailyCounterAdmin(ReadOnlyAdmin):
     list_display = ("merchant_id", "day", "metric", "currency", "value")
     list_filter = ("metric", "day")
     search_fields = ("=merchant_id",)
     ordering = ("-day", "merchant_id", "metric")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
