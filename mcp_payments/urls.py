@@ -22,7 +22,11 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     # Swagger UI and ReDoc come from drf-spectacular-sidecar: served locally, no CDN.
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="backoffice/redoc.html"),
+        name="redoc",
+    ),
     path("", RedirectView.as_view(pattern_name="docs"), name="api-root"),
 ]
 

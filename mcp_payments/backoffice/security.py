@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django_otp import match_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -70,4 +70,4 @@ def lockout_response(
     if request.path.startswith("/api/"):
         body = error_body(type="rate_limit_error", code="login_locked_out", message=message)
         return JsonResponse(body, status=429)
-    return TemplateResponse(request, "backoffice/locked_out.html", {"message": message}, status=429)
+    return render(request, "backoffice/locked_out.html", {"message": message}, status=429)
