@@ -154,7 +154,7 @@ def confirm_and_run(
     changes nothing. Redirects to the object's change page on success."""
     opts = modeladmin.model._meta
     change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             message = run(form.cleaned_data)
