@@ -4,7 +4,8 @@
 #   - one Celery worker consuming every queue
 #   - Celery beat (DatabaseScheduler, configured in settings)
 #   - the events relay and the event consumers of every domain (manage.py events_*)
-# It first seeds the demo merchant and prints its API key and the admin login.
+# It first collects static files (served by the ASGI server itself, ServeStatic), seeds the demo
+# merchant and the back office's staff user, and prints the API key and both logins.
 # Ctrl-C (or TERM) stops every process it started; if any of them dies, it stops the rest
 # and exits non-zero. Production runs these as separate processes: docs/deployment.md.
 set -euo pipefail
@@ -13,6 +14,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export DJANGO_SETTINGS_MODULE=mcp_payments.settings.base
 unset DEBUG
+# Staff sign in to /admin/ (and get API tokens) with a TOTP second factor, as in production.
+export STAFF_OTP_REQUIRED="${STAFF_OTP_REQUIRED:-1}"
 PORT="${PORT:-8000}"
 HOST=127.0.0.1
 VENV_BIN=.venv/bin
@@ -94,8 +97,12 @@ if port_open; then
     exit 1
 fi
 
-# --- demo merchant -------------------------------------------------------------------------------
-log "seeding the demo merchant (manage.py seed_demo)"
+# --- static files --------------------------------------------------------------------------------
+log "collecting static files (manage.py collectstatic)"
+"$VENV_BIN/python" manage.py collectstatic --noinput -v 0
+
+# --- demo merchant and staff user ----------------------------------------------------------------
+log "seeding the demo merchant and the staff user (manage.py seed_demo)"
 seed_output="$("$VENV_BIN/python" manage.py seed_demo)"
 # The command prints one JSON object; take the last line that parses as one.
 demo="$(
@@ -109,24 +116,34 @@ for line in sys.stdin:
             found = json.loads(line)
         except ValueError:
             pass
-if not isinstance(found, dict) or not {"api_key", "username", "password"} <= found.keys():
-    sys.exit("seed_demo did not print {merchant, api_key, username, password}")
-print(found.get("merchant", ""), found["api_key"], found["username"], found["password"], sep="\t")
+wanted = {"api_key", "username", "password", "staff_username", "staff_password"}
+if not isinstance(found, dict) or not wanted <= found.keys():
+    sys.exit("seed_demo did not print {merchant, api_key, username, password, staff_...}")
+print(
+    found.get("merchant", ""), found["api_key"], found["username"], found["password"],
+    found["staff_username"], found["staff_password"], sep="\t",
+)
 '
 )"
-IFS=$'\t' read -r demo_merchant demo_key demo_user demo_password <<<"$demo"
+IFS=$'\t' read -r demo_merchant demo_key demo_user demo_password staff_user staff_password <<<"$demo"
 
 print_box() {
     local lines=(
         "MCP Payments is running"
         ""
+        "Home       http://$HOST:$PORT/"
         "API        http://$HOST:$PORT/api/v1/   (docs: /api/v1/docs/)"
         "API key    $demo_key"
         "Merchant   $demo_merchant"
         ""
-        "Admin      http://$HOST:$PORT/admin/"
-        "Username   $demo_user"
-        "Password   $demo_password"
+        "Back office (platform staff): http://$HOST:$PORT/admin/"
+        "  Username $staff_user"
+        "  Password $staff_password"
+        "  2FA code .venv/bin/python manage.py staff_otp $staff_user"
+        ""
+        "Merchant dashboard user (POST /api/v1/auth/token -> JWT; the dashboard):"
+        "  Username $demo_user"
+        "  Password $demo_password"
         ""
         "Health     http://$HOST:$PORT/health/ready"
         "Stop       Ctrl-C"

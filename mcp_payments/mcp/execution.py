@@ -43,7 +43,7 @@ from mcp_payments.api.idempotency import (
     request_fingerprint,
     should_store,
 )
-from mcp_payments.api.logging import request_id_var
+from mcp_payments.api.logging import interface_var, request_id_var
 from mcp_payments.api.pagination import paginate
 
 from . import registry
@@ -241,6 +241,7 @@ def run_tool(
     error envelope (type, code, message, param), never an exception."""
     started = time.monotonic()
     token = request_id_var.set(request_id_var.get() or f"mcp_{uuid.uuid4().hex}")
+    interface_token = interface_var.set("mcp")
     arguments = arguments or {}
     try:
         spec = registry.tools().get(name)
@@ -264,6 +265,7 @@ def run_tool(
         _audit(context, name, arguments, outcome, started)
         return outcome
     finally:
+        interface_var.reset(interface_token)
         request_id_var.reset(token)
 
 

@@ -32,3 +32,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Exempt health probes from the HTTPS redirect: load balancers call them over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+
+# --- Back office ---
+# Staff need a TOTP second factor (docs/deployment.md); static files are collected with hashed
+# names and compressed, and served by ServeStatic with far-future cache headers.
+STAFF_OTP_REQUIRED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+}
