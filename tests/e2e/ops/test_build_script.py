@@ -135,6 +135,10 @@ def test_the_build_steps_produce_a_runnable_app(built):
     assert (venv / "bin" / "uvicorn").exists()
     assert not (venv / "bin" / "pytest").exists()
     assert (src / "var" / "static" / "admin" / "css" / "base.css").is_file()
+    assert (
+        "admin/css/base.css"
+        in json.loads((src / "var/static/staticfiles.json").read_text())["paths"]
+    )
     assert (src / "var" / "static" / "rest_framework" / "css" / "bootstrap.min.css").is_file()
 
     # gunicorn as the image's CMD starts it serves the REST side
@@ -150,6 +154,9 @@ def test_the_build_steps_produce_a_runnable_app(built):
         status, body = wait_for(f"http://127.0.0.1:{port}/api/v1/payments")
         assert status == 401
         assert json.loads(body)["error"]["type"] == "authentication_error"
+        status, body = wait_for(f"http://127.0.0.1:{port}/static/admin/css/base.css")
+        assert status == 200
+        assert body == (src / "var" / "static" / "admin" / "css" / "base.css").read_bytes()
     finally:
         stop(web)
 
