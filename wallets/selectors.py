@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Min, Q, QuerySet, Sum
@@ -16,7 +17,15 @@ from .exceptions import (
     TransferNotFound,
     WalletNotFound,
 )
-from .models import AccountBalance, JournalEntry, LedgerAccount, Payout, Transfer, Wallet
+from .models import (
+    AccountBalance,
+    JournalEntry,
+    LedgerAccount,
+    Payout,
+    Posting,
+    Transfer,
+    Wallet,
+)
 
 
 @dataclass(frozen=True)
@@ -155,8 +164,10 @@ def transfer_get(*, context: AuthContext, transfer_id: str) -> Transfer:
     return transfer
 
 
-def payout_list(*, context: AuthContext) -> QuerySet[Payout]:
-    return _scoped(Payout.objects.all(), context)
+def payout_list(*, context: AuthContext, status: str | None = None) -> QuerySet[Payout]:
+    """The caller's payouts, of one `status` when given."""
+    payouts = _scoped(Payout.objects.all(), context)
+    return payouts.filter(status=status) if status else payouts
 
 
 def payout_get(*, context: AuthContext, payout_id: str) -> Payout:
@@ -301,3 +312,19 @@ def merchant_balance(*, context: AuthContext) -> dict[str, list[dict[str, int | 
             amount -= account.held or 0
         result[kind].append({"amount": amount, "currency": account.currency})
     return result
+
+
+def postings_for_reference(*, reference_id: str) -> list[dict[str, Any]]:
+    """The ledger postings of every journal entry that references `reference_id` (a payment,
+    transfer, payout id), in posting order: `{entry, account, amount, currency, type}` with
+    amounts in signed minor units. Reads only."""
+    return [
+        {
+            "entry": posting.entry_id,
+            "account": posting.account_id,
+            "amount": posting.amount,
+            "currency": posting.currency,
+            "type": posting.type,
+        }
+        for posting in Posting.objects.filter(entry__reference_id=reference_id).order_by("id")
+    ]
