@@ -44,21 +44,28 @@ _ERROR_STATUSES = {
 
 
 MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
+_TIMESTAMP = {"type": "integer", "minimum": 0, "maximum": MAX_TIMESTAMP}
 
 
 def tighten_schema(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict:
     """drf-spectacular post-processing hook: the document states what the server enforces.
 
     Request bodies refuse undeclared fields (`additionalProperties: false`, as StrictSerializer);
-    every `limit` is 1..100. Returns the schema (changed in place)."""
+    every `limit` is 1..100; time filters (`created[...]`, `as_of`) are unix seconds (RFC 3339 is
+    accepted as well). Returns the schema (changed in place)."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") and component.get("type") == "object":
             component.setdefault("additionalProperties", False)
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                if parameter.get("in") == "query" and parameter.get("name") == "limit":
+                if parameter.get("in") != "query":
+                    continue
+                name = parameter.get("name", "")
+                if name == "limit":
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}
+                elif name == "as_of" or name.startswith("created["):
+                    parameter["schema"] = _TIMESTAMP
     return result
 
 

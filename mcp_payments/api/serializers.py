@@ -223,6 +223,6 @@ def deleted_serializer(object_name: str) -> type[serializers.Serializer]:
         {
             "id": serializers.CharField(),
             "object": serializers.ChoiceField(choices=[object_name]),
-            "deleted": serializers.BooleanField(help_text="Always true."),
+            "deleted": serializers.ChoiceField(choices=[(True, "true")], help_text="Always true."),
         },
     )
