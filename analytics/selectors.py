@@ -2,6 +2,8 @@ from datetime import date
 
 from django.db.models import Sum
 
+from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.events.models import Event, ProcessedEvent
 
 from .models import DailyCounter
@@ -63,3 +65,10 @@ def counters_drift(*, day: date, subscriber: str) -> list[dict]:
         if expected.get((merchant_id, metric, currency), 0)
         != actual.get((merchant_id, metric, currency), 0)
     ]
+
+
+def merchant_id_of(context: AuthContext) -> str:
+    """The merchant analytics answers for; platform staff must name one (MerchantRequired)."""
+    if context.merchant is None:
+        raise MerchantRequired()
+    return context.merchant.id

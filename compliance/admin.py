@@ -90,3 +90,7 @@ class RiskReviewAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected reviews", permissions=["view"])
     def reject(self, request, queryset) -> None:
         self._decide(request, queryset, approve=False)
+
+
+# Regulatory reports (issue #16).
+from .reports import admin as _reports_admin  # noqa: E402, F401

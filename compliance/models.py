@@ -97,3 +97,7 @@ class BlockListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}={self.value}"
+
+
+# Regulatory reports (issue #16) live in their own module.
+from .reports.models import ComplianceReport  # noqa: E402, F401

@@ -29,7 +29,7 @@ DASHBOARD = "dashboard"
 
 # Routing patterns (AMQP topic syntax) of the events each stream carries.
 STREAM_PATTERNS: dict[str, tuple[str, ...]] = {
-    PAYMENTS: ("payment.*", "refund.*", "dispute.*"),
+    PAYMENTS: ("payment.*", "refund.*", "dispute.*", "subscription.*", "invoice.*"),
     ALERTS: (
         "risk.review_opened",
         "risk.review_closed",

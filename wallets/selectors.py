@@ -328,3 +328,37 @@ def postings_for_reference(*, reference_id: str) -> list[dict[str, Any]]:
         }
         for posting in Posting.objects.filter(entry__reference_id=reference_id).order_by("id")
     ]
+
+
+def _large(queryset: QuerySet, thresholds: dict[str, int], default_threshold: int) -> QuerySet:
+    condition = Q(amount__gte=default_threshold) & ~Q(currency__in=list(thresholds))
+    for currency, threshold in thresholds.items():
+        condition |= Q(currency=currency, amount__gte=threshold)
+    return queryset.filter(condition)
+
+
+def transfers_at_or_above(
+    *,
+    context: AuthContext,
+    start: datetime,
+    end: datetime,
+    thresholds: dict[str, int],
+    default_threshold: int,
+) -> QuerySet[Transfer]:
+    """Transfers created in [start, end) at or above their currency's threshold, oldest first
+    (compliance's large-transaction report)."""
+    transfers = _scoped(Transfer.objects.all(), context).filter(created__gte=start, created__lt=end)
+    return _large(transfers, thresholds, default_threshold).order_by("created", "id")
+
+
+def payouts_at_or_above(
+    *,
+    context: AuthContext,
+    start: datetime,
+    end: datetime,
+    thresholds: dict[str, int],
+    default_threshold: int,
+) -> QuerySet[Payout]:
+    """Payouts created in [start, end) at or above their currency's threshold, oldest first."""
+    payouts = _scoped(Payout.objects.all(), context).filter(created__gte=start, created__lt=end)
+    return _large(payouts, thresholds, default_threshold).order_by("created", "id")

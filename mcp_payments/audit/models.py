@@ -49,7 +49,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         # The table and its sequence/trigger keep the names compliance created them with
-        # (the model moved to the kernel state-only: audit/0001, compliance/0005).
+        # (the model moved to the kernel state-only: audit/0001, compliance/0006).
         db_table = "compliance_auditentry"
         verbose_name = "audit entry"
         verbose_name_plural = "audit entries"

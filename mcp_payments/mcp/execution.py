@@ -43,7 +43,7 @@ from mcp_payments.api.idempotency import (
     request_fingerprint,
     should_store,
 )
-from mcp_payments.api.logging import request_id_var
+from mcp_payments.api.logging import interface_var, request_id_var
 from mcp_payments.api.pagination import paginate
 from mcp_payments.audit.records import audit_record
 
@@ -242,6 +242,7 @@ def run_tool(
     error envelope (type, code, message, param), never an exception."""
     started = time.monotonic()
     token = request_id_var.set(request_id_var.get() or f"mcp_{uuid.uuid4().hex}")
+    interface_token = interface_var.set("mcp")
     arguments = arguments or {}
     try:
         spec = registry.tools().get(name)
@@ -270,6 +271,7 @@ def run_tool(
             logger.exception("MCP tool %r: the audit row could not be written", storable(name))
         return outcome
     finally:
+        interface_var.reset(interface_token)
         request_id_var.reset(token)
 
 

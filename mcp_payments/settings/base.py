@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "compliance",
     "wallets",
     "payments",
+    "payments.billing",
     "analytics",
     "notifications",
     "realtime",
@@ -224,6 +225,21 @@ DEFAULT_DISPUTE_FEE = env_int("DEFAULT_DISPUTE_FEE", 1500)
 DEFAULT_SETTLEMENT_DELAY_SECONDS = env_int("DEFAULT_SETTLEMENT_DELAY_SECONDS", 2 * 24 * 3600)
 RISK_REVIEW_SCORE = env_int("RISK_REVIEW_SCORE", 50)
 RISK_BLOCK_SCORE = env_int("RISK_BLOCK_SCORE", 75)
+
+# --- Billing (BILLING.md, docs/billing.md) ---
+# Drafts finalize this long after creation (Stripe: 1 h); under a test clock at once.
+BILLING_FINALIZE_DELAY_SECONDS = env_int("BILLING_FINALIZE_DELAY_SECONDS", 3600)
+# invoice.upcoming and subscription.trial_will_end this many days ahead.
+BILLING_NOTICE_DAYS = env_int("BILLING_NOTICE_DAYS", 3)
+# Run a test clock's advance in the request instead of the Celery task (tests only).
+BILLING_TEST_CLOCK_INLINE = env_bool("BILLING_TEST_CLOCK_INLINE", False)
+# The Celery queue a test clock's advance is sent to (tests use a queue of their own).
+BILLING_TASK_QUEUE = env_str("BILLING_TASK_QUEUE", "payments")
+CELERY_TASK_ROUTES["payments.billing.tasks.*"] = {"queue": "payments"}
+CELERY_BEAT_SCHEDULE["billing-run-due"] = {
+    "task": "payments.billing.tasks.run_due",
+    "schedule": 60.0,
+}
 
 # --- Ledger and wallets ---
 TRANSFER_HOLD_DEFAULT_SECONDS = env_int("TRANSFER_HOLD_DEFAULT_SECONDS", 7 * 24 * 3600)
@@ -436,3 +452,24 @@ REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)
 # uvicorn logs a WebSocket's path with its query string: `?token=` values are redacted.
 LOGGING["filters"]["redact_query_tokens"] = {"()": "realtime.redaction.RedactQueryTokens"}
 LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}
+
+# --- Analytics, reports and regulatory reports (issue #16) ---
+# Links in emails (signed report downloads) start with this.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+REPORT_SYNC_MAX_ROWS = env_int("REPORT_SYNC_MAX_ROWS", 1000)
+REPORT_SYNC_TIMEOUT_MS = env_int("REPORT_SYNC_TIMEOUT_MS", 5000)
+REPORT_ASYNC_TIMEOUT_MS = env_int("REPORT_ASYNC_TIMEOUT_MS", 120_000)
+REPORT_RESULT_DAYS = env_int("REPORT_RESULT_DAYS", 7)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reconcile-analytics-rollups": {
+            "task": "analytics.tasks.reconcile_rollups",
+            "schedule": crontab(hour=3, minute=15),
+        },
+        "run-due-reports": {"task": "analytics.tasks.run_due_reports", "schedule": 60.0},
+        "compliance-scheduled-reports": {
+            "task": "compliance.tasks.generate_scheduled_reports",
+            "schedule": crontab(hour=4, minute=0),
+        },
+    }
+)

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("compliance", "0004_blocklistentry_riskreview"),
+        ("compliance", "0005_compliance_report"),
         ("audit", "0001_initial"),
     ]
 
