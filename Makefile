@@ -62,7 +62,13 @@ test: venv services ## What CI runs: lint, format check, migrations check, pytes
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) test-ops
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q
+
+# --- ops validation (#18) -------------------------------------------------------------------------
+.PHONY: test-ops
+test-ops: ## Validate ops/ and .github/ (kustomize, kubernetes-validate, hadolint, checkov, promtool, ...)
+	bash ops/validate.sh
 
 lint: venv ## ruff check + ruff format --check + import-linter contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .

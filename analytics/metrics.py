@@ -151,13 +151,16 @@ def _sums(columns: tuple[str, ...]) -> str:
     return ", ".join(f"coalesce(sum({name}), 0)::bigint" for name in columns)
 
 
-def rollup_totals(*, merchant_id: str, window: Window) -> dict[str, dict[str, int]]:
-    """Σ of every rollup measure over the window, per currency ("" = currency-less counts)."""
+def rollup_totals(*, merchant_id: str | None, window: Window) -> dict[str, dict[str, int]]:
+    """Σ of every rollup measure over the window, per currency ("" = currency-less counts);
+    every merchant's summed when `merchant_id` is None (platform staff's dashboard)."""
+    merchant = "merchant_id = %s AND " if merchant_id is not None else ""
+    params = [merchant_id] if merchant_id is not None else []
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT currency, {_sums(ROLLUP_MEASURES)} FROM {Rollup._meta.db_table} "  # noqa: S608
-            "WHERE merchant_id = %s AND bucket >= %s AND bucket < %s GROUP BY currency",
-            [merchant_id, window.start, window.end],
+            f"WHERE {merchant}bucket >= %s AND bucket < %s GROUP BY currency",
+            [*params, window.start, window.end],
         )
         return {
             currency: dict(zip(ROLLUP_MEASURES, values, strict=True))

@@ -150,26 +150,28 @@ def event_deltas(event: dict[str, Any], deltas: Deltas) -> None:
         case "payment.canceled":
             deltas.add(merchant, obj["currency"], at, canceled_count=1)
         case "refund.succeeded":
-            refunded = parse_time(obj["created"])
+            refunded = parse_time(obj["created"]) if obj.get("created") else at
             deltas.add(merchant, obj["currency"], refunded, refunded_amount=obj["amount"])
             deltas.add(merchant, obj["currency"], refunded, refund_count=1)
         case "dispute.created":  # the dispute fee is charged when the dispute opens
-            opened = parse_time(obj["created"])
+            opened = parse_time(obj["created"]) if obj.get("created") else at
             deltas.add(
                 merchant,
                 obj["currency"],
                 opened,
                 disputes_opened=1,
-                dispute_fee_amount=obj["fee"],
+                dispute_fee_amount=obj.get("fee", 0),
             )
-            reason = {"dispute_reason": obj["reason"]}
-            deltas.add_dimensions(merchant, obj["currency"], opened, reason, disputes_opened=1)
+            if obj.get("reason"):
+                reason = {"dispute_reason": obj["reason"]}
+                deltas.add_dimensions(merchant, obj["currency"], opened, reason, disputes_opened=1)
         case "dispute.closed":
-            if obj["status"] == "lost" and obj.get("closed_at"):
+            if obj.get("status") == "lost" and obj.get("closed_at"):
                 closed = parse_time(obj["closed_at"])
                 deltas.add(merchant, obj["currency"], closed, dispute_loss_amount=obj["amount"])
         case "customer.created":
-            deltas.add(merchant, "", parse_time(obj["created"]), new_customers=1)
+            created = parse_time(obj["created"]) if obj.get("created") else at
+            deltas.add(merchant, "", created, new_customers=1)
         case "risk.review_opened":
             # A review carries no currency: it counts in the currency-less row.
             deltas.add(merchant, "", at, reviews_opened=1)
@@ -177,8 +179,12 @@ def event_deltas(event: dict[str, Any], deltas: Deltas) -> None:
 
 def _payment_succeeded(merchant: str, obj: dict[str, Any], at: datetime, deltas: Deltas) -> None:
     captured = parse_time(obj["captured_at"]) if obj.get("captured_at") else at
-    currency, amount = obj["currency"], obj["amount_received"]
-    measures = {"gross_volume": amount, "successful_payment_count": 1, "fee_amount": obj["fee"]}
+    currency, amount = obj["currency"], obj.get("amount_received", obj.get("amount", 0))
+    measures = {
+        "gross_volume": amount,
+        "successful_payment_count": 1,
+        "fee_amount": obj.get("fee", 0),
+    }
     deltas.add(merchant, currency, captured, **measures)
     if obj.get("capture_method") == "automatic":
         deltas.add(merchant, currency, at, authorized_count=1)

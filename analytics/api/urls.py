@@ -7,6 +7,7 @@ urlpatterns = [
     path("analytics/timeseries", views.TimeseriesView.as_view()),
     path("analytics/fraud", views.FraudView.as_view()),
     path("analytics/customers", views.CustomersView.as_view()),
+    path("analytics/mrr", views.MrrView.as_view()),
     path("reports", report_views.ReportListView.as_view()),
     path("reports/<str:report_id>", report_views.ReportDetailView.as_view()),
     path("reports/<str:report_id>/run", report_views.ReportRunView.as_view()),

@@ -11,6 +11,7 @@ from mcp_payments.api.views import ApiView
 
 from ..breakdowns import analytics_customers, analytics_fraud
 from ..metrics import analytics_summary, analytics_timeseries, window_parse
+from ..mrr import analytics_mrr
 from ..selectors import merchant_id_of
 
 WINDOW_PARAMETERS = [
@@ -112,4 +113,28 @@ class CustomersView(_AnalyticsView):
     def get(self, request: Request) -> Response:
         return Response(
             analytics_customers(merchant_id=merchant_id_of(self.ctx), window=_window(request))
+        )
+
+
+class MrrView(_AnalyticsView):
+    @extend_schema(
+        operation_id="analytics_mrr",
+        summary="MRR, ARR and the monthly MRR movements",
+        parameters=[
+            OpenApiParameter("start_month", OpenApiTypes.STR, description="YYYY-MM"),
+            OpenApiParameter("end_month", OpenApiTypes.STR, description="YYYY-MM (inclusive)"),
+            OpenApiParameter("timezone", OpenApiTypes.STR, description="IANA name (default UTC)"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        tags=["analytics"],
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params
+        return Response(
+            analytics_mrr(
+                merchant_id=merchant_id_of(self.ctx),
+                start_month=query.get("start_month"),
+                end_month=query.get("end_month"),
+                timezone=query.get("timezone") or "UTC",
+            )
         )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payments", "0002_payments"),
+        ("payments", "0003_billing_fields"),
     ]
 
     operations = [
