@@ -9,6 +9,7 @@ from django.db.models import Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.scoping import merchant_scoped
 
 from .enums import DEBIT_NORMAL
 from .exceptions import (
@@ -57,10 +58,7 @@ class Balance:
         return self.debits_pending if self.debit_normal else self.credits_pending
 
 
-def _scoped(queryset: QuerySet, context: AuthContext) -> QuerySet:
-    if context.merchant is not None:
-        return queryset.filter(merchant=context.merchant)
-    return queryset if context.is_platform_staff else queryset.none()
+_scoped = merchant_scoped  # one merchant-scoping rule (mcp_payments.accounts.scoping)
 
 
 def _sum(condition: str) -> str:

@@ -40,6 +40,7 @@ _ERROR_STATUSES = {
     "409": "Conflict with the object's state, or idempotency key in use",
     "422": "Idempotency key reused with a different request",
     "429": "Rate limited; see Retry-After",
+    "500": "Internal error (the envelope, never a trace; code internal_error)",
 }
 
 
