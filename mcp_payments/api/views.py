@@ -13,6 +13,7 @@ from mcp_payments.agents.exceptions import ApprovalRequired, ToolNotAllowed
 from mcp_payments.agents.representations import AgentApprovalSerializer
 from mcp_payments.agents.services.approvals import approval_request
 
+from .hygiene import refuse_non_text_json, refuse_non_text_params, refuse_non_text_path
 from .idempotency import (
     Claimed,
     Replay,
@@ -59,11 +60,17 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if request.method == "POST":
+        # Input hygiene, once for every endpoint: no NUL, control character or unpaired surrogate
+        # in a query parameter, path id or JSON key/value (400 parameter_invalid, exact param).
+        refuse_non_text_params(
+            (name, value) for name, values in request.query_params.lists() for value in values
+        )
+        refuse_non_text_path(kwargs)
+        if request.method in {"POST", "PUT", "PATCH"}:
             # Keep the raw body for the idempotency fingerprint, then parse now: a malformed body
             # or raw card data is refused before any other work.
             request._request.body  # noqa: B018
-            request.data  # noqa: B018
+            refuse_non_text_json(request.data)
         context = request.auth
         if context is not None and getattr(context, "agent_policy", None) is not None:
             self._authorize_operation(request, context)

@@ -22,9 +22,8 @@ from typing import Any, Literal
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
-from mcp_payments.agents.enforcement import policy_verdict
+from mcp_payments.agents.enforcement import policy_enforce, policy_verdict
 from mcp_payments.agents.exceptions import ApprovalRequired
 from mcp_payments.agents.models import AgentApproval, ApprovalStatus
 from mcp_payments.agents.operations import register_operation
@@ -36,6 +35,7 @@ from mcp_payments.api.errors import (
     error_body,
     validation_error_body,
 )
+from mcp_payments.api.hygiene import refuse_non_text_json, storable
 from mcp_payments.api.idempotency import (
     Claimed,
     Replay,
@@ -48,8 +48,9 @@ from mcp_payments.api.idempotency import (
     request_fingerprint,
     should_store,
 )
-from mcp_payments.api.logging import request_id_var
+from mcp_payments.api.logging import interface_var, request_id_var
 from mcp_payments.api.pagination import paginate
+from mcp_payments.audit.records import audit_record
 
 from . import registry
 from .dry_run import simulate
@@ -115,6 +116,17 @@ def _read(call: ToolCall, spec: ToolSpec, data: dict[str, Any]) -> dict[str, Any
 PENDING_STATUS = 202  # an approval's pending answer in the idempotency store
 
 
+def _run(call: ToolCall, spec: ToolSpec, data: dict[str, Any]) -> dict[str, Any]:
+    """The tool's service, rendered. A money tool whose service does not enforce the agent
+    policy itself gets it here, in one transaction with the service (`policy_in_service`)."""
+    if spec.effect is not Effect.MONEY or spec.policy_in_service:
+        return spec.render(spec.fn(call, data))
+    amount, currency = spec.amount(data)
+    with transaction.atomic():
+        policy_enforce(context=call.context, operation=spec.name, amount=amount, currency=currency)
+        return spec.render(spec.fn(call, data))
+
+
 def _pending_body(approval: AgentApproval) -> dict[str, Any]:
     return {"status": "pending_approval", "approval": approval.id}
 
@@ -141,7 +153,7 @@ def _idempotent(
     assert isinstance(claim, Claimed)
     token = current_record.set([claim.record_id])
     try:
-        body = spec.render(spec.fn(call, data))
+        body = _run(call, spec, data)
     except ApprovalRequired as required:
         try:
             pending = approvals.approval_request(
@@ -240,12 +252,14 @@ def run_tool(
     error envelope (type, code, message, param), never an exception."""
     started = time.monotonic()
     token = request_id_var.set(request_id_var.get() or f"mcp_{uuid.uuid4().hex}")
+    interface_token = interface_var.set("mcp")
     arguments = arguments or {}
     try:
         spec = registry.tools().get(name)
         try:
             if spec is None:
-                raise UnknownTool(f"Unknown tool: {name!r}.", param="name")
+                raise UnknownTool(f"Unknown tool: {storable(name)!r}.", param="name")
+            refuse_non_text_json(arguments)  # input hygiene, as the REST kernel (api.hygiene)
             outcome = _execute(context, spec, arguments)
         except ApplicationError as exc:
             outcome = ToolOutcome("error", application_error_body(exc))
@@ -260,9 +274,14 @@ def run_tool(
                 type="api_error", code="internal_error", message="An internal error occurred."
             )
             outcome = ToolOutcome("error", body)
-        _audit(context, name, arguments, outcome, started)
+        try:
+            _audit(context, name, arguments, outcome, started)
+        except Exception:
+            # Never shown to the agent (no database text in tool results); loud in the logs.
+            logger.exception("MCP tool %r: the audit row could not be written", storable(name))
         return outcome
     finally:
+        interface_var.reset(interface_token)
         request_id_var.reset(token)
 
 
@@ -276,7 +295,8 @@ def _audit(
     """The `mcp.tool_called` row, in its own transaction after the work (so refused and dry-run
     calls are audited too; a dry run's own effects were rolled back before)."""
     after: dict[str, Any] = {
-        "arguments": redact_arguments(arguments),
+        # Redacted, and escaped where not text, so that even a refused call's row is storable.
+        "arguments": storable(redact_arguments(arguments)),
         "outcome": outcome.status,
         "error_code": outcome.error_code,
         "replayed": outcome.replayed,
@@ -288,7 +308,7 @@ def _audit(
             context=context,
             action="mcp.tool_called",
             object_type="mcp_tool",
-            object_id=name[:100],
+            object_id=storable(name)[:100],
             after=after,
         )
 

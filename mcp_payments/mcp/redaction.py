@@ -3,8 +3,8 @@ without `customers:read`."""
 
 from typing import Any
 
-from compliance.audit import REDACTED
 from mcp_payments.agents.redaction import PII_FIELDS, redact_arguments, redact_keys
+from mcp_payments.audit.records import REDACTED
 
 __all__ = ["PII_FIELDS", "redact_arguments", "redact_customer_pii"]
 

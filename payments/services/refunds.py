@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.agents.enforcement import policy_enforce
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from payments.enums import PaymentStatus, RefundStatus
 from payments.exceptions import (

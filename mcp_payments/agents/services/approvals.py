@@ -27,7 +27,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext, CallerPolicy
 from mcp_payments.accounts.models import ApiKey
 from mcp_payments.accounts.selectors import user_context
@@ -37,6 +36,7 @@ from mcp_payments.api.errors import (
     application_error_body,
     validation_error_body,
 )
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 
 from ..enforcement import daily_limit_of

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.audit.records import audit_record
 
 from ..exceptions import AssistantPolicyForbidden
 from ..models import AssistantPolicy
