@@ -272,18 +272,38 @@ class InvoiceLinesView(BillingView):
 
 
 class InvoiceActionView(BillingView):
-    action = ""
+    """finalize, void, mark_uncollectible: no body, the invoice back."""
 
-    @extend_schema(operation_id="invoices_action", request=None, responses=InvoiceSerializer)
+    service = staticmethod(invoices.invoice_finalize)
+
     def post(self, request: Request, invoice_id: str) -> Response:
-        service = {
-            "finalize": invoices.invoice_finalize,
-            "void": invoices.invoice_void,
-            "mark_uncollectible": invoices.invoice_mark_uncollectible,
-        }[self.action]
         _valid(s.StrictSerializer, request.data)
-        invoice = service(context=self.ctx, invoice_id=invoice_id)
+        invoice = self.service(context=self.ctx, invoice_id=invoice_id)
         return Response(InvoiceSerializer(invoice).data)
+
+
+class InvoiceFinalizeView(InvoiceActionView):
+    @extend_schema(operation_id="invoices_finalize", request=None, responses=InvoiceSerializer)
+    def post(self, request: Request, invoice_id: str) -> Response:
+        return super().post(request, invoice_id)
+
+
+class InvoiceVoidView(InvoiceActionView):
+    service = staticmethod(invoices.invoice_void)
+
+    @extend_schema(operation_id="invoices_void", request=None, responses=InvoiceSerializer)
+    def post(self, request: Request, invoice_id: str) -> Response:
+        return super().post(request, invoice_id)
+
+
+class InvoiceUncollectibleView(InvoiceActionView):
+    service = staticmethod(invoices.invoice_mark_uncollectible)
+
+    @extend_schema(
+        operation_id="invoices_mark_uncollectible", request=None, responses=InvoiceSerializer
+    )
+    def post(self, request: Request, invoice_id: str) -> Response:
+        return super().post(request, invoice_id)
 
 
 class InvoicePayView(BillingView):
