@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
