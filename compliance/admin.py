@@ -231,3 +231,7 @@ class BlockListEntryAdmin(BackOfficeAdmin):
             lambda entry: block_list_remove(context=context, entry_id=entry.pk),
             "Removed",
         )
+
+
+# Regulatory reports (issue #16).
+from .reports import admin as _reports_admin  # noqa: E402, F401
