@@ -172,9 +172,9 @@ def paying_customers(*, merchant_id: str, window: Window) -> dict[str, int]:
     """Distinct customers with a succeeded payment in the window, per currency."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT currency, count(DISTINCT customer_id) FROM {CustomerDay._meta.db_table} "  # noqa: S608
-            "WHERE merchant_id = %s AND day >= %s AND day <= %s AND last_at >= %s "
-            "AND first_at < %s GROUP BY currency",
+            "SELECT currency, count(*) FROM (SELECT DISTINCT currency, customer_id "  # noqa: S608
+            f"FROM {CustomerDay._meta.db_table} WHERE merchant_id = %s AND day >= %s "
+            "AND day <= %s AND last_at >= %s AND first_at < %s) AS paying GROUP BY currency",
             [merchant_id, window.start.date(), window.end.date(), window.start, window.end],
         )
         return dict(cursor.fetchall())

@@ -136,6 +136,14 @@ class CustomerDay(models.Model):
                 name="analytics_customer_day_key",
             )
         ]
+        indexes = [
+            # Distinct paying customers of a window: an index-only scan by (merchant, day).
+            models.Index(
+                fields=["merchant_id", "day"],
+                include=["currency", "customer_id", "first_at", "last_at"],
+                name="analytics_customer_day_window",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.merchant_id} {self.customer_id} {self.day}"

@@ -30,6 +30,7 @@ from opentelemetry.propagate import extract, inject
 ENABLE_VARIABLE = "TRACING_ENABLED"
 TRACEPARENT_HEADER = "traceparent"
 INSTRUMENTATION_NAME = "mcp_payments"
+DEFAULT_OTLP_ENDPOINT = "http://localhost:4318"
 
 _provider: Any = None  # the SDK TracerProvider while tracing is on
 
@@ -54,7 +55,10 @@ def configure_from_environment() -> bool:
         return False
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-    configure(exporter=OTLPSpanExporter(), batch=True, set_global=True)
+    # An empty variable (as .env.example leaves it) means the default, not "".
+    base = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or DEFAULT_OTLP_ENDPOINT
+    exporter = OTLPSpanExporter(endpoint=f"{base.rstrip('/')}/v1/traces")
+    configure(exporter=exporter, batch=True, set_global=True)
     return True
 
 

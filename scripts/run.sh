@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local all-in-one server, started by `make run` (after the venv, services and migrations):
 #   - ASGI server (uvicorn) for HTTP, WebSockets and MCP on 127.0.0.1:$PORT (default 8000)
-#   - one Celery worker consuming every queue
+#   - one Celery worker consuming every queue but webhooks, and a dedicated worker for `webhooks`
+#     (a failing channel, e.g. email, never delays webhook deliveries)
 #   - Celery beat (DatabaseScheduler, configured in settings)
 #   - the events relay and the event consumers of every domain (manage.py events_*)
 # It first collects static files (served by the ASGI server itself, ServeStatic), seeds the demo
@@ -24,6 +25,13 @@ STOP_TIMEOUT="${STOP_TIMEOUT:-20}" # seconds to wait for a graceful stop before 
 # Under ASGI, persistent connections (CONN_MAX_AGE > 0) leak one connection per request
 # thread: the ASGI server closes each one after its request unless told otherwise.
 ASGI_DB_CONN_MAX_AGE="${DB_CONN_MAX_AGE:-0}"
+# Mail in development: Django's console backend (messages are printed in the worker's log)
+# unless EMAIL_BACKEND / EMAIL_HOST point at a real server.
+export EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
+case "$EMAIL_BACKEND" in
+*console*) mail_target="console backend: printed in the Celery worker's log" ;;
+*) mail_target="$EMAIL_BACKEND (${EMAIL_HOST:-127.0.0.1}:${EMAIL_PORT:-25})" ;;
+esac
 
 names=()
 pids=()
@@ -146,6 +154,7 @@ print_box() {
         "  Password $demo_password"
         ""
         "Health     http://$HOST:$PORT/health/ready"
+        "Mail       $mail_target"
         "Stop       Ctrl-C"
     )
     local width=0 line
@@ -163,8 +172,10 @@ print_box() {
 start asgi env DB_CONN_MAX_AGE="$ASGI_DB_CONN_MAX_AGE" \
     "$VENV_BIN/uvicorn" mcp_payments.asgi:application --host "$HOST" --port "$PORT" \
     --lifespan on --ws websockets-sansio --ws-per-message-deflate false
-start worker "$VENV_BIN/celery" -A mcp_payments worker \
-    -Q payments,analytics,compliance,notifications,monitoring -l info --concurrency 2
+start worker "$VENV_BIN/celery" -A mcp_payments worker -n "general-$PORT@%h" \
+    -Q payments,analytics,compliance,notifications,email,sms,monitoring -l info --concurrency 2
+start webhook-worker "$VENV_BIN/celery" -A mcp_payments worker -n "webhooks-$PORT@%h" \
+    -Q webhooks -l info --concurrency 2
 start beat "$VENV_BIN/celery" -A mcp_payments beat -l info
 # The events relay (outbox -> RabbitMQ) and the consumers of every subscriber domain.
 start relay "$VENV_BIN/python" manage.py events_relay

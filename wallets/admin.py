@@ -36,12 +36,12 @@ def entry_total(entry: JournalEntry) -> str:
 
 
 def postings_list(entry: JournalEntry) -> str:
-    """`account code: ±amount` per posting, debits positive."""
+    """`account code  ±amount  type` per posting (debits positive, credits negative)."""
     return format_html_join(
         "<br>",
-        "{} <span class='text-base-500'>{}</span> {}",
+        "{} {} <span class='text-base-500'>{}</span>",
         (
-            (posting.type, posting.account.code, money(posting.amount, posting.currency))
+            (posting.account.code, money(posting.amount, posting.currency), posting.type)
             for posting in entry.postings.all()
         ),
     )

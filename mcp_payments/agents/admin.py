@@ -64,15 +64,15 @@ class DecisionForm(forms.Form):
 
 @admin.register(AgentApproval)
 class AgentApprovalAdmin(ReadOnlyAdmin):
-    list_display = ("id", "amount_money", "currency", "tool", "status_badge", "created")
-    list_filter = ("status", "tool", "currency")
-    search_fields = ("id", "merchant__id", "api_key__id")
+    list_display = ("id", "amount_money", "currency", "tool", "owner", "status_badge", "created")
+    list_filter = ("status", "tool", "currency", "interface")
+    search_fields = ("id", "merchant__id", "=owner")
     ordering = ("-id",)
-    actions = ("approve", "reject")
+    actions = ("approve", "reject", "retry")
     fields = (
         ("id", "status_badge"),
         ("tool", "amount_money"),
-        ("merchant", "api_key"),
+        ("merchant", "owner"),
         ("created", "decided_at"),
         ("decided_by", "reason"),
         "decision_buttons",
@@ -181,7 +181,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
             ("Tool", approval.tool),
             ("Amount", money(approval.amount, approval.currency)),
             ("Merchant", approval.merchant_id),
-            ("API key", approval.api_key_id),
+            ("Owner", approval.owner),
             ("Status", approval.status),
         ]
 
@@ -246,12 +246,16 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
     def reject(self, request, queryset) -> None:
         self._decide(request, queryset, approvals.approval_reject, "Rejected")
 
+    @admin.action(description="Retry the selected failed calls (once)", permissions=["view"])
+    def retry(self, request, queryset) -> None:
+        self._decide(request, queryset, approvals.approval_retry, "Retried")
+
 
 @admin.register(AgentSpend)
 class AgentSpendAdmin(ReadOnlyAdmin):
-    list_display = ("api_key", "day", "amount_money", "currency")
+    list_display = ("owner", "day", "amount_money", "currency")
     list_filter = ("currency", "day")
-    search_fields = ("api_key__id",)
+    search_fields = ("=owner",)
     ordering = ("-day",)
 
     amount_money = money_column("amount", "Spent")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "mcp_payments.api",
     "mcp_payments.accounts",
     "mcp_payments.events",
+    "mcp_payments.audit",
     "mcp_payments.monitoring",
     "compliance",
     "wallets",
@@ -152,6 +153,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # The document states what the server enforces (issue #12): mcp_payments/api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mcp_payments.api.schema.tighten_schema",
+    ],
 }
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -372,10 +378,22 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "WebhookDeliveryStatusEnum": ["pending", "succeeded", "failed"],
     }
 )
+# --- Channels isolated (issue #12): webhooks, email and SMS each on a Celery queue of its own, so
+# a failing channel (an SMTP server that never answers) never delays another; `make run` gives the
+# webhook queue a dedicated worker. The dispatch sweep runs on the webhook queue as well.
+WEBHOOKS_QUEUE = env_str("WEBHOOKS_QUEUE", "webhooks")
+EMAIL_QUEUE = env_str("EMAIL_QUEUE", "email")
+SMS_QUEUE = env_str("SMS_QUEUE", "sms")
+CELERY_TASK_ROUTES["notifications.tasks.deliver_webhook"] = {"queue": WEBHOOKS_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.dispatch_due_deliveries"] = {"queue": WEBHOOKS_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.send_email"] = {"queue": EMAIL_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.send_sms"] = {"queue": SMS_QUEUE}
+# Email retries: bounded, exponential from 30 s to 1 h, jittered (Celery's retry_backoff).
+EMAIL_MAX_RETRIES = env_int("EMAIL_MAX_RETRIES", 8)
 CELERY_BEAT_SCHEDULE["dispatch-webhook-deliveries"] = {
     "task": "notifications.tasks.dispatch_due_deliveries",
     "schedule": 5.0,
-    "options": {"queue": NOTIFICATIONS_QUEUE},
+    "options": {"queue": WEBHOOKS_QUEUE},
 }
 
 # --- MCP ---
@@ -435,6 +453,11 @@ REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)
 LOGGING["filters"]["redact_query_tokens"] = {"()": "realtime.redaction.RedactQueryTokens"}
 LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}
 
+# --- Agent safety (issue #11) ---
+# A pending agent approval nobody decided becomes `expired` after this long.
+AGENT_APPROVAL_TTL_SECONDS = env_int("AGENT_APPROVAL_TTL_SECONDS", 24 * 3600)
+# Open WebSockets' credentials are re-checked this often (revoked/expired → close 4401).
+REALTIME_AUTH_RECHECK_SECONDS = env_int("REALTIME_AUTH_RECHECK_SECONDS", 2)
 # --- Analytics, reports and regulatory reports (issue #16) ---
 # Links in emails (signed report downloads) start with this.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")

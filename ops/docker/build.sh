@@ -38,9 +38,12 @@ frontend)
     ;;
 app)
     venv="${1:?build.sh app VENV}"
-    # collectstatic imports the settings only: a throwaway key, no database is touched.
-    DJANGO_SETTINGS_MODULE=mcp_payments.settings.base \
+    # collectstatic with the production settings (hashed, compressed files and their manifest,
+    # served by ServeStatic); it imports the settings only, so throwaway values satisfy them and
+    # no database is touched.
+    DJANGO_SETTINGS_MODULE=mcp_payments.settings.production \
         SECRET_KEY="build-only-$(date +%s)-not-a-runtime-secret-0123456789abcdefghij" \
+        DATABASE_URL=postgres://build@localhost/build \
         "$venv/bin/python" manage.py collectstatic --noinput -v 0
     "$venv/bin/python" -m compileall -q -j 0 -x '(^|/)(tests|node_modules)/' . >/dev/null
     ;;

@@ -2,11 +2,13 @@
 build context, into a fresh virtualenv, then the app is started from the result as the image
 starts it (gunicorn with ops/gunicorn.conf.py; uvicorn for /ws/ and /mcp) and answers."""
 
+import hashlib
 import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +36,26 @@ def build_context(dest: Path) -> None:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
+
+
+def wheelhouse() -> Path:
+    """Wheels of requirements/base.txt, built once per version of the file under var/tools/ (the
+    build step then installs offline, as a Docker build reuses its pip cache mount)."""
+    requirements = (ROOT / "requirements" / "base.txt").read_bytes()
+    house = ROOT / "var" / "tools" / "wheels" / hashlib.sha256(requirements).hexdigest()[:16]
+    if not house.is_dir():
+        partial = house.with_name(house.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(
+            [
+                *(sys.executable, "-m", "pip", "wheel", "-q", "--disable-pip-version-check"),
+                *("-r", str(ROOT / "requirements" / "base.txt"), "-w", str(partial)),
+            ],
+            check=True,
+            timeout=1800,
+        )
+        partial.rename(house)
+    return house
 
 
 def free_port() -> int:
@@ -71,8 +93,14 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     src, venv = work / "app", work / "venv"
     build_context(src)
     script = ["bash", "ops/docker/build.sh"]
+    offline = {
+        **os.environ,
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheelhouse()),
+        "PIP_NO_COMPILE": "1",
+    }
     for step in (["deps", str(venv)], ["frontend", str(work / "frontend-dist")]):
-        subprocess.run([*script, *step], cwd=src, check=True, timeout=600)
+        subprocess.run([*script, *step], cwd=src, env=offline, check=True, timeout=600)
     if any((work / "frontend-dist").iterdir()):
         shutil.copytree(work / "frontend-dist", src / "frontend" / "dist", dirs_exist_ok=True)
     subprocess.run([*script, "app", str(venv)], cwd=src, check=True, timeout=300)
@@ -107,6 +135,10 @@ def test_the_build_steps_produce_a_runnable_app(built):
     assert (venv / "bin" / "uvicorn").exists()
     assert not (venv / "bin" / "pytest").exists()
     assert (src / "var" / "static" / "admin" / "css" / "base.css").is_file()
+    assert (
+        "admin/css/base.css"
+        in json.loads((src / "var/static/staticfiles.json").read_text())["paths"]
+    )
     assert (src / "var" / "static" / "rest_framework" / "css" / "bootstrap.min.css").is_file()
 
     # gunicorn as the image's CMD starts it serves the REST side
@@ -122,6 +154,9 @@ def test_the_build_steps_produce_a_runnable_app(built):
         status, body = wait_for(f"http://127.0.0.1:{port}/api/v1/payments")
         assert status == 401
         assert json.loads(body)["error"]["type"] == "authentication_error"
+        status, body = wait_for(f"http://127.0.0.1:{port}/static/admin/css/base.css")
+        assert status == 200
+        assert body == (src / "var" / "static" / "admin" / "css" / "base.css").read_bytes()
     finally:
         stop(web)
 

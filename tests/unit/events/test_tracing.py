@@ -61,9 +61,11 @@ def test_with_tracing_off_events_carry_no_trace_context(broker):
 
 def test_configure_twice_is_refused_and_the_environment_turns_it_on(monkeypatch):
     monkeypatch.setenv("TRACING_ENABLED", "true")
-    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9/")
     try:
         assert tracing.configure_from_environment() is True
+        processor = tracing._provider._active_span_processor._span_processors[0]
+        assert processor.span_exporter._endpoint == "http://127.0.0.1:9/v1/traces"
         assert tracing.configure_from_environment() is True  # idempotent
         assert tracing.enabled() is True
         with pytest.raises(RuntimeError, match="already configured"):
