@@ -1,51 +1,29 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from mcp_payments.backoffice.admin_kit import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import DailyCounter, DriftReport, Report, ReportRun
 from .reconciliation import rollups_reconcile
 from .reports.services import download_url
 
 
 @admin.register(DailyCounter)
-class DailyCounterAdmin(admin.ModelAdmin):
+class DailyCounterAdmin(ReadOnlyAdmin):
     list_display = ("merchant_id", "day", "metric", "currency", "value")
     list_filter = ("metric", "day")
     search_fields = ("=merchant_id",)
     ordering = ("-day", "merchant_id", "metric")
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReportRunInline(admin.TabularInline):
+class ReportRunInline(ReadOnlyInline):
     model = ReportRun
     fields = ("id", "status", "row_count", "scheduled", "created", "finished_at", "expires_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
     ordering = ("-id",)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Report)
-class ReportAdmin(_ReadOnly):
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ("id", "name", "merchant_id", "created", "next_run_at", "deleted_at")
     search_fields = ("=id", "=merchant_id", "name")
     readonly_fields = (
@@ -63,7 +41,7 @@ class ReportAdmin(_ReadOnly):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(_ReadOnly):
+class ReportRunAdmin(ReadOnlyAdmin):
     list_display = ("id", "report", "merchant_id", "status", "row_count", "scheduled", "created")
     list_filter = ("status", "scheduled")
     search_fields = ("=id", "=merchant_id", "=report__id")
@@ -91,7 +69,7 @@ class ReportRunAdmin(_ReadOnly):
 
 
 @admin.register(DriftReport)
-class DriftReportAdmin(_ReadOnly):
+class DriftReportAdmin(ReadOnlyAdmin):
     """Nightly reconciliation of the rollups against the source tables (0 = exact)."""
 
     list_display = ("id", "created", "start", "end", "drift_count")

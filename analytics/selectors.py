@@ -9,6 +9,18 @@ from mcp_payments.events.models import Event, ProcessedEvent
 from .models import DailyCounter
 from .services import event_day, increments_for
 
+__all__ = ["counter_totals", "counter_value", "counters_drift", "increments_for"]
+
+
+def counter_totals(*, merchant_id: str | None, day: date, metrics: list[str]) -> list[dict]:
+    """The live counters of `day` summed per (currency, metric), for one merchant or every
+    merchant (None); currency-less counters are left out. Rows: `{currency, metric, total}`
+    (totals in minor units or counts). One query; reads only."""
+    rows = DailyCounter.objects.filter(day=day, metric__in=metrics).exclude(currency="")
+    if merchant_id:
+        rows = rows.filter(merchant_id=merchant_id)
+    return list(rows.values("currency", "metric").annotate(total=Sum("value")))
+
 
 def counter_value(*, merchant_id: str, day: date, metric: str, currency: str = "") -> int:
     row = DailyCounter.objects.filter(

@@ -113,6 +113,7 @@ class PaymentSerializer(ObjectSerializer):
             return None
         card = {"brand": method.brand, "country": None, "funding": None, "last4": method.last4}
         return {"type": method.type, "card": card if method.type == "card" else None}
+
     invoice = serializers.CharField(source="invoice_id", allow_null=True)
 
 

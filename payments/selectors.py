@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.scoping import merchant_scoped
 
 from .exceptions import (
     CustomerNotFound,
@@ -15,11 +16,7 @@ from .exceptions import (
 )
 from .models import Customer, Dispute, Payment, PaymentMethod, Refund
 
-
-def _scoped(queryset: QuerySet, context: AuthContext) -> QuerySet:
-    if context.merchant is not None:
-        return queryset.filter(merchant=context.merchant)
-    return queryset if context.is_platform_staff else queryset.none()
+_scoped = merchant_scoped  # one merchant-scoping rule (mcp_payments.accounts.scoping)
 
 
 def customer_list(*, context: AuthContext, email: str | None = None) -> QuerySet[Customer]:

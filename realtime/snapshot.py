@@ -5,10 +5,11 @@ Per currency, for the current UTC day (docs/api.md "WebSockets" documents each f
 `refunds_volume`, `disputes_count`, `disputes_volume`, `payments_last_minute`,
 `payments_per_second` (a decimal string; no floats in this API).
 
-The day's totals come from the analytics live counters (`analytics.DailyCounter`, kept by the
-analytics subscriber); disputes and the last minute's payments from a bounded read of the outbox
-(an id range of today / the last minute, on the events' merchant index). After the snapshot,
-`DashboardState.apply` moves the same figures with each event the broadcast subscriber sends.
+The day's totals come from the analytics live counters (`analytics.selectors.counter_totals`,
+kept by the analytics subscriber); disputes and the last minute's payments from a bounded read of
+the outbox (an id range of today / the last minute, on the events' merchant index). After the
+snapshot, `DashboardState.apply` moves the same figures with each event the broadcast subscriber
+sends.
 
 Each message also carries `summary`: the `/analytics/summary` metrics of the current UTC day per
 currency, computed by the analytics metric code itself (`analytics.metrics.currency_metrics`)
@@ -22,15 +23,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncSecond
 from django.utils import timezone
 
 from analytics.metrics import Window, currency_metrics, rollup_totals
-from analytics.models import DailyCounter
 from analytics.rollups import Deltas, event_deltas
-from analytics.services import increments_for
+from analytics.selectors import counter_totals, increments_for
 from mcp_payments.api.ids import lowest_id_at
 from mcp_payments.events.models import Event
 
@@ -184,12 +184,7 @@ def dashboard_state(*, merchant_id: str | None, now: datetime | None = None) -> 
     day = Window(_day_start(today), _day_start(today) + timedelta(days=1), "UTC")
     state.measures = rollup_totals(merchant_id=merchant_id or None, window=day)
 
-    counters = (
-        DailyCounter.objects.filter(merchant, day=today, metric__in=list(COUNTER_FIGURES))
-        .exclude(currency="")
-        .values("currency", "metric")
-        .annotate(total=Sum("value"))
-    )
+    counters = counter_totals(merchant_id=merchant_id, day=today, metrics=list(COUNTER_FIGURES))
     for row in counters:
         totals = state.totals.setdefault(row["currency"], dict.fromkeys(TOTALS, 0))
         totals[COUNTER_FIGURES[row["metric"]]] = row["total"]

@@ -10,9 +10,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.api.errors import InvalidRequest
+from mcp_payments.audit.records import audit_record
 
 from ..models import Report, ReportRun
 from .services import FREQUENCIES, _start, report_get

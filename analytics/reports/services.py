@@ -17,9 +17,9 @@ from django.core import signing
 from django.db import DatabaseError, OperationalError, transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.api.errors import InvalidRequest, NotFound
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 
 from ..models import Report, ReportRun, RunStatus

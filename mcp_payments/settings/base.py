@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "mcp_payments.api",
     "mcp_payments.accounts",
     "mcp_payments.events",
+    "mcp_payments.audit",
     "mcp_payments.monitoring",
     "compliance",
     "wallets",
@@ -152,6 +153,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # The document states what the server enforces (issue #12): mcp_payments/api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mcp_payments.api.schema.tighten_schema",
+    ],
 }
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -372,10 +378,22 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "WebhookDeliveryStatusEnum": ["pending", "succeeded", "failed"],
     }
 )
+# --- Channels isolated (issue #12): webhooks, email and SMS each on a Celery queue of its own, so
+# a failing channel (an SMTP server that never answers) never delays another; `make run` gives the
+# webhook queue a dedicated worker. The dispatch sweep runs on the webhook queue as well.
+WEBHOOKS_QUEUE = env_str("WEBHOOKS_QUEUE", "webhooks")
+EMAIL_QUEUE = env_str("EMAIL_QUEUE", "email")
+SMS_QUEUE = env_str("SMS_QUEUE", "sms")
+CELERY_TASK_ROUTES["notifications.tasks.deliver_webhook"] = {"queue": WEBHOOKS_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.dispatch_due_deliveries"] = {"queue": WEBHOOKS_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.send_email"] = {"queue": EMAIL_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.send_sms"] = {"queue": SMS_QUEUE}
+# Email retries: bounded, exponential from 30 s to 1 h, jittered (Celery's retry_backoff).
+EMAIL_MAX_RETRIES = env_int("EMAIL_MAX_RETRIES", 8)
 CELERY_BEAT_SCHEDULE["dispatch-webhook-deliveries"] = {
     "task": "notifications.tasks.dispatch_due_deliveries",
     "schedule": 5.0,
-    "options": {"queue": NOTIFICATIONS_QUEUE},
+    "options": {"queue": WEBHOOKS_QUEUE},
 }
 
 # --- MCP ---
@@ -455,3 +473,66 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# --- Back office, static files and staff security ---
+# The admin (django-unfold theme) is the back office (mcp_payments/backoffice/, docs/backoffice.md).
+# Static files are served by the application itself (ServeStatic), under WSGI and ASGI alike;
+# `make run` and deployments run `collectstatic` into STATIC_ROOT first.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "mcp_payments.backoffice.apps.BackOfficeAdminConfig"
+)
+INSTALLED_APPS[0:0] = ["unfold.apps.BasicAppConfig", "unfold.contrib.filters"]
+INSTALLED_APPS += [
+    "mcp_payments.backoffice",
+    "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "servestatic.middleware.ServeStaticMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Without collected files (tests, a fresh checkout), serve straight from the apps' static dirs.
+SERVESTATIC_USE_FINDERS = env_bool("SERVESTATIC_USE_FINDERS", False)
+SERVESTATIC_AUTOREFRESH = SERVESTATIC_USE_FINDERS
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+    }
+)
+# Where `GET /` sends a visitor: the landing page until the React dashboard is served there.
+HOME_URL = env_str("HOME_URL", "/welcome/")
+# django-axes: staff (and dashboard) logins locked after this many failures per username + IP,
+# on /admin/ and POST /api/v1/auth/token alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mcp_payments.backoffice.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "mcp_payments.api.middleware.client_ip"
+# TOTP second factor (django-otp) for platform staff on /admin/ and POST /api/v1/auth/token.
+# On in production settings and under `make run`; `manage.py staff_otp <user>` enrols/prints.
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = "MCP Payments"
+UNFOLD = {
+    "SITE_TITLE": "MCP Payments",
+    "SITE_HEADER": "MCP Payments back office",
+    "SITE_SUBHEADER": "Payments console",
+    "SITE_URL": "/",
+    "SITE_SYMBOL": "payments",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "BORDER_RADIUS": "6px",
+    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+}

@@ -5,26 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0001_initial'),
-        ('payments', '0002_payments'),
+        ("billing", "0001_initial"),
+        ("payments", "0002_payments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='balance',
+            model_name="customer",
+            name="balance",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='test_clock',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='billing.testclock'),
+            model_name="customer",
+            name="test_clock",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="billing.testclock",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='invoice_id',
+            model_name="payment",
+            name="invoice_id",
             field=models.CharField(blank=True, max_length=40, null=True),
         ),
     ]

@@ -5,9 +5,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from payments.exceptions import CustomerNotFound
 from payments.models import Customer

@@ -17,11 +17,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.api.logging import interface_var
+from mcp_payments.audit.records import audit_record
+from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit, emit_many
 from payments.enums import CANCELABLE, CONFIRMABLE, CaptureMethod, PaymentStatus
 from payments.exceptions import (
@@ -399,12 +400,10 @@ def _capture_booked(
 
 
 def _schedule_sandbox_dispute(payment_id: str) -> None:
-    from payments.tasks import open_sandbox_dispute
-
-    transaction.on_commit(
-        lambda: open_sandbox_dispute.apply_async(
-            args=[payment_id], countdown=settings.SANDBOX_DISPUTE_DELAY_SECONDS
-        )
+    enqueue_on_commit(
+        "payments.tasks.open_sandbox_dispute",
+        args=[payment_id],
+        countdown=settings.SANDBOX_DISPUTE_DELAY_SECONDS,
     )
 
 

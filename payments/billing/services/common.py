@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db import models
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.scoping import merchant_scoped
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.representations import represent
 from mcp_payments.events.services import emit
 
@@ -16,14 +17,7 @@ from ..exceptions import InvoiceNotFound, SubscriptionNotFound
 from ..models import Invoice, MrrSegment, Subscription
 from ..periods import item_arr, mrr_of_arr, percent_of
 
-
-def scoped(queryset: models.QuerySet, context: AuthContext | None) -> models.QuerySet:
-    """Only the caller's merchant's rows (platform staff and jobs, context None, see all)."""
-    if context is None:
-        return queryset
-    if context.merchant is not None:
-        return queryset.filter(merchant=context.merchant)
-    return queryset if context.is_platform_staff else queryset.none()
+scoped = merchant_scoped  # one merchant-scoping rule (mcp_payments.accounts.scoping)
 
 
 def lock_subscription(context: AuthContext | None, subscription_id: str) -> Subscription:

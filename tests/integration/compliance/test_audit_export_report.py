@@ -6,11 +6,11 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from compliance.audit import audit_record
 from compliance.models import AuditEntry
 from compliance.reports.services import compliance_report_generate, compliance_report_request
 from compliance.services.audit import audit_seal
 from mcp_payments.accounts.context import system_context
+from mcp_payments.audit.records import audit_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

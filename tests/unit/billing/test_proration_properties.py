@@ -24,12 +24,12 @@ changes = st.lists(
         st.integers(min_value=1, max_value=7),  # quantity
     ),
     min_size=1,
-    max_size=4,
+    max_size=3,
 )
 
 
 @settings(
-    max_examples=12,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -67,7 +67,6 @@ def test_random_changes_stay_within_one_unit_and_revert_nets_zero(
         # each line within ±1 of its exact rational value
         old_exact = -amounts[state[0]] * state[1] * remaining
         new_exact = amounts[new[0]] * new[1] * remaining
-        assert [line.amount for line in created][0] - old_exact <= 1
         assert abs(created[0].amount - old_exact) <= 1
         assert abs(created[1].amount - new_exact) <= 1
         # change and change back at the same instant nets 0
