@@ -15,7 +15,10 @@ fee is 1,500. Instants (UTC):
   2026-11-10 21:00 dispute on P2 opened; 23:00 accepted (lost)
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from analytics.models import Rollup
 from analytics.reconciliation import rollups_drift, rollups_rebuild
@@ -234,6 +237,12 @@ def test_rollups_equal_the_source_recomputation_and_rebuild(fixture_payments):
     )
     assert after == before
     assert reconcile_rollups.run(days=3) == 0
+    out = StringIO()
+    call_command("analytics_rebuild", "--since", "2026-11-09", stdout=out)
+    assert out.getvalue() == f"rebuilt {len(before)} rollup rows since 2026-11-09\n"
+    with pytest.raises(CommandError):
+        call_command("analytics_rebuild", "--since", "yesterday")
+    assert rollups_drift(start=start, end=end) == []
 
 
 def test_drift_is_reported_and_alerted(fixture_payments):
