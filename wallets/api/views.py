@@ -195,20 +195,17 @@ class TransferVoidView(ApiView):
         return Response(TransferSerializer(transfer).data)
 
 
-def _batch_items(**kwargs: Any) -> serializers.Serializer:
-    return inline_serializer(
+_BatchItem = type(
+    inline_serializer(
         "TransferBatchResult",
         {
             "index": serializers.IntegerField(),
             "transfer": TransferSerializer(allow_null=True),
             "error": serializers.DictField(allow_null=True),
         },
-        many=True,
-        **kwargs,
     )
-
-
-_BatchItems = _batch_items()
+)
+_BatchItems = _BatchItem(many=True)
 _BatchResponse = inline_serializer(
     "TransferBatch",
     {
@@ -230,8 +227,10 @@ _BatchFailedResponse = inline_serializer(
                 "param": serializers.CharField(
                     allow_null=True, help_text="The first failing item: `transfers[i]`."
                 ),
-                "results": _batch_items(
-                    required=False, help_text="`batch_failed` only: every item's outcome."
+                "results": _BatchItem(
+                    many=True,
+                    required=False,
+                    help_text="`batch_failed` only: every item's outcome.",
                 ),
             },
         )
