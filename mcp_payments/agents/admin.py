@@ -79,7 +79,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "policy_verdict",
+        "verdict",
         "result_body",
     )
     readonly_fields = (
@@ -88,7 +88,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "policy_verdict",
+        "verdict",
         "result_body",
     )
 
@@ -149,7 +149,9 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         )
 
     @display(description="Policy verdict")
-    def policy_verdict(self, approval: AgentApproval) -> str:
+    def verdict(self, approval: AgentApproval) -> str:
+        # Not `policy_verdict`: the model's field of that name (the verdict when it was asked)
+        # would shadow this method on the admin page.
         preview = self._preview(approval)
         if preview is None or "policy" not in preview:
             return "—"
