@@ -48,6 +48,8 @@ def server_env(ctx: BenchContext, database: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         ACCESS_LOG_LEVEL="WARNING",
         API_RATE_LIMIT_PER_MINUTE="100000000",
+        # Production settings refuse a local or missing SMTP host; benchmarks send no mail.
+        EMAIL_HOST="smtp.invalid",
         PYTHONPATH=str(REPO_ROOT),
     )
 
