@@ -77,7 +77,7 @@ def test_settlement_moves_the_net_from_pending_to_available(pay, api, time_machi
     time_machine.move_to("2026-04-01T00:00:00Z")
     pay("tok_visa", amount=10_000)
     assert settle_balances.apply().get() == 0
-    time_machine.move_to("2026-04-03T00:00:01Z")
+    time_machine.move_to("2026-04-03T00:05:00Z")
     assert settle_balances.apply().get() == 1
     assert balance(api) == ({"usd": 9_680}, {"usd": 0})
     assert settle_balances.apply().get() == 0
