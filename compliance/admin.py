@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 
 from mcp_payments.backoffice.admin_kit import (
+    LINE_BREAK,
     BackOfficeAdmin,
     ReadOnlyAdmin,
     action_buttons,
@@ -126,7 +127,7 @@ class AlertAdmin(ReadOnlyAdmin):
     @display(description="Details")
     def details_table(self, alert: Alert) -> str:
         return (
-            format_html_join("<br>", "<strong>{}</strong>: {}", sorted(alert.details.items()))
+            format_html_join(LINE_BREAK, "<strong>{}</strong>: {}", sorted(alert.details.items()))
             or "—"
         )
 

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from mcp_payments.backoffice.admin_kit import (
+    LINE_BREAK,
     ReadOnlyAdmin,
     action_buttons,
     confirm_and_run,
@@ -50,7 +51,7 @@ def verdict_lines(policy: dict[str, Any], currency: str) -> str:
         ("Daily limit", money(policy.get("daily_limit"), currency)),
         ("Spent today", money(policy.get("daily_spent"), currency)),
     ]
-    return format_html_join("<br>", "<strong>{}</strong>: {}", rows)
+    return format_html_join(LINE_BREAK, "<strong>{}</strong>: {}", rows)
 
 
 class DecisionForm(forms.Form):
@@ -131,7 +132,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         if preview.get("error"):
             return format_html("Would be refused: {}", preview["error"].get("message", ""))
         postings = format_html_join(
-            "<br>",
+            LINE_BREAK,
             "{} {} {}",
             (
                 (p["type"], p["account"], money(p["amount"], p["currency"]))

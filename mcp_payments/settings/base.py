@@ -540,4 +540,5 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "BORDER_RADIUS": "6px",
     "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "STYLES": [lambda request: "/" + STATIC_URL + "backoffice/admin.css"],
 }
