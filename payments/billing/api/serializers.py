@@ -112,8 +112,12 @@ class ItemInput(StrictSerializer):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class TrialEndField(serializers.Field):
+class TrialEndField(serializers.JSONField):
     """`"now"` or a timestamp (unix seconds or RFC 3339)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", '"now", unix seconds or an RFC 3339 time.')
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
         if data == "now":
@@ -137,7 +141,13 @@ def _timestamp(field: serializers.Field, data: Any):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class TimestampInput(serializers.Field):
+class TimestampInput(serializers.JSONField):
+    """Unix seconds or an RFC 3339 time (UTC when no offset is given)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "Unix seconds or an RFC 3339 time.")
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data: Any):
         return _timestamp(self, data)
 
@@ -232,7 +242,7 @@ class InvoicePaySerializer(StrictSerializer):
 
 
 @extend_schema_field(OpenApiTypes.INT64)
-class SignedAmountField(serializers.Field):
+class SignedAmountField(serializers.IntegerField):
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int) or data == 0:
             raise serializers.ValidationError("A non-zero integer amount in minor units.")
