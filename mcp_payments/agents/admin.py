@@ -79,7 +79,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "policy_verdict",
+        "verdict_now",
         "result_body",
     )
     readonly_fields = (
@@ -88,7 +88,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "policy_verdict",
+        "verdict_now",
         "result_body",
     )
 
@@ -148,8 +148,8 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
             _pretty(preview["would_create"]),
         )
 
-    @display(description="Policy verdict")
-    def policy_verdict(self, approval: AgentApproval) -> str:
+    @display(description="Policy verdict (now, with this approval)")
+    def verdict_now(self, approval: AgentApproval) -> str:
         preview = self._preview(approval)
         if preview is None or "policy" not in preview:
             return "—"

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from tests.fixtures.backoffice import StaffLogin, staff_login
 from tests.fixtures.mcp import REPO_ROOT, ServerProcess, running_server
@@ -33,6 +33,9 @@ from wallets import ledger
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Two cores shared by many processes: pages may take seconds to settle.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
