@@ -6,10 +6,10 @@ come with the risk engine."""
 
 from django.db import transaction
 
-from compliance.audit import audit_record
 from compliance.models import BlockListEntry
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.api.errors import ApplicationError, InvalidRequest, NotFound
+from mcp_payments.audit.records import audit_record
 
 
 class BlockListForbidden(ApplicationError):

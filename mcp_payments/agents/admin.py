@@ -79,7 +79,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "verdict_now",
+        "verdict",
         "result_body",
     )
     readonly_fields = (
@@ -88,7 +88,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "verdict_now",
+        "verdict",
         "result_body",
     )
 
@@ -148,8 +148,10 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
             _pretty(preview["would_create"]),
         )
 
-    @display(description="Policy verdict (now, with this approval)")
-    def verdict_now(self, approval: AgentApproval) -> str:
+    @display(description="Policy verdict")
+    def verdict(self, approval: AgentApproval) -> str:
+        # Not `policy_verdict`: the model's field of that name (the verdict when it was asked)
+        # would shadow this method on the admin page.
         preview = self._preview(approval)
         if preview is None or "policy" not in preview:
             return "—"
