@@ -5,10 +5,11 @@ the project's real ASGI application under uvicorn, with the pytest test database
 - `app_server`: one server for the whole `tests/browser` package (static files served by the
   application itself, staff second factor on, as under `make run`). Its base URL is
   `app_server.base_url`.
-- The database is *not* flushed between browser tests (the server process caches platform
-  ledger accounts, which a flush would orphan): each test makes its own merchant and objects,
-  and the package's rows are flushed once when the package ends. Browser tests need no
-  `db` marker: `browser_db` (autouse) opens database access for them.
+- Browser tests are `django_db(transaction=True)` (their rows must be committed for the server
+  to see them; the database is flushed after each). The server process caches the platform's
+  ledger accounts once it posts an entry touching them (a payment, a refund): at most one test
+  per server may do that through the server, or the next one finds the cached rows flushed
+  (the back office's payment test is that one; a dashboard module gets its own server).
 - `staff` (the `make run` staff login: username, password, `otp()`), `staff_page` (a page
   logged in to /admin/ with it), `login_admin(page, staff)`.
 - `screenshot(page, name)` saves `var/screenshots/<name>.png`.
@@ -23,8 +24,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from tests.fixtures.backoffice import StaffLogin, staff_login
 from tests.fixtures.mcp import REPO_ROOT, ServerProcess, running_server
@@ -33,6 +33,9 @@ from wallets import ledger
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Two cores shared by many processes: pages may take seconds to settle.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
@@ -53,25 +56,23 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-US"}
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def app_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[ServerProcess]:
-    """uvicorn serving `mcp_payments.asgi:application` on a free port, as `make run` does."""
+    """uvicorn serving `mcp_payments.asgi:application` on a free port, as `make run` does, on
+    the test database (a module's tests must be `django_db(transaction=True)`)."""
     with (
         django_db_blocker.unblock(),
         running_server(tmp_path_factory.mktemp("browser"), STAFF_OTP_REQUIRED="1") as server,
     ):
         yield server
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-    ledger._platform_cache.clear()
 
 
 @pytest.fixture(autouse=True)
-def browser_db(app_server, django_db_blocker) -> Iterator[None]:
-    """Database access for the test's own setup; rows stay until the package ends."""
-    with django_db_blocker.unblock():
-        cache.clear()
-        yield
+def _fresh_caches() -> Iterator[None]:
+    cache.clear()
+    ledger._platform_cache.clear()
+    yield
+    ledger._platform_cache.clear()
 
 
 @pytest.fixture
