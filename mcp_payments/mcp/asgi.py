@@ -13,7 +13,9 @@ import contextlib
 import logging
 from typing import Any
 
+from django.conf import settings
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,12 @@ class McpRouter:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
+        elif (
+            scope["type"] == "http"
+            and scope["path"].startswith(METADATA_PREFIX)
+            and not settings.MCP_AUTHORIZATION_SERVER_URL
+        ):
+            await resource_metadata()(scope, receive, send)
         elif scope["type"] == "http" and is_mcp_path(scope["path"]):
             if scope["path"] in MCP_PATHS and scope["method"] == "GET":
                 # Stateless: no session, so nothing would ever arrive on a standalone SSE
@@ -112,3 +120,14 @@ def with_mcp(application: Any) -> McpRouter:
 
     mcp_app, session_manager = http_app()
     return McpRouter(application, mcp_app, session_manager)
+
+
+def resource_metadata() -> JSONResponse:
+    """RFC 9728 protected-resource metadata when no OAuth authorization server is deployed:
+    `{"resource": MCP_RESOURCE_URL, "bearer_methods_supported": ["header"]}`, naming no
+    authorization server (the field is optional), so a client given a 401 reports a bad key
+    rather than trying an OAuth flow that nothing here serves."""
+    return JSONResponse(
+        {"resource": settings.MCP_RESOURCE_URL, "bearer_methods_supported": ["header"]},
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"},
+    )

@@ -262,7 +262,9 @@ def http_app() -> tuple[Starlette, StreamableHTTPSessionManager]:
         json_response=True,
         transport_security=transport_security(),
         auth=AuthSettings(
-            issuer_url=settings.MCP_AUTHORIZATION_SERVER_URL,
+            # The SDK needs an issuer to build its own metadata route; without a configured
+            # authorization server that route is never reached (asgi.McpRouter answers it).
+            issuer_url=settings.MCP_AUTHORIZATION_SERVER_URL or settings.MCP_RESOURCE_URL,
             resource_server_url=settings.MCP_RESOURCE_URL,
             validate_token_resource=False,
         ),

@@ -400,11 +400,11 @@ CELERY_BEAT_SCHEDULE["dispatch-webhook-deliveries"] = {
 # The MCP server (/mcp and `manage.py mcp_stdio`, docs/mcp.md) and its agent-safety layer.
 # The public URL of /mcp: the protected-resource metadata names it, and clients use it.
 MCP_RESOURCE_URL = env_str("MCP_RESOURCE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}/mcp")
-# The authorization server advertised in that metadata (bearer tokens are API keys or the
-# dashboard's JWTs from POST /api/v1/auth/token).
-MCP_AUTHORIZATION_SERVER_URL = env_str(
-    "MCP_AUTHORIZATION_SERVER_URL", MCP_RESOURCE_URL.rsplit("/mcp", 1)[0] or MCP_RESOURCE_URL
-)
+# The OAuth authorization server the protected-resource metadata names, when one is deployed in
+# front of /mcp. Empty (the default): bearer tokens are API keys or the dashboard's JWTs from
+# POST /api/v1/auth/token, the metadata names no authorization server (RFC 9728 makes it
+# optional), and a client told 401 reports an invalid key instead of starting an OAuth flow.
+MCP_AUTHORIZATION_SERVER_URL = env_str("MCP_AUTHORIZATION_SERVER_URL")
 # A write tool called without idempotency_key derives one from (key, tool, arguments) within
 # a window of this many seconds (aligned to the epoch): identical retries inside it run once.
 MCP_IDEMPOTENCY_WINDOW_SECONDS = env_int("MCP_IDEMPOTENCY_WINDOW_SECONDS", 3600)

@@ -3,6 +3,7 @@ servers without one, from the first MCP request)."""
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
 from mcp_payments.mcp.asgi import McpRouter
@@ -32,7 +33,9 @@ def http(path: str, method: str = "POST") -> dict[str, Any]:
     return {"type": "http", "path": path, "raw_path": path.encode(), "method": method}
 
 
-def test_paths_are_routed_to_mcp_or_django():
+def test_paths_are_routed_to_mcp_or_django(settings):
+    # With an OAuth server deployed, the SDK's app serves the metadata that names it.
+    settings.MCP_AUTHORIZATION_SERVER_URL = "https://auth.example.com"
     calls: list[str] = []
     manager = FakeManager()
     router = McpRouter(recording_app("django", calls), recording_app("mcp", calls), manager)
@@ -58,6 +61,32 @@ def test_paths_are_routed_to_mcp_or_django():
     ]
     # No lifespan here (daphne): the first MCP request started the manager.
     assert manager.events == ["enter", "exit"]
+
+
+def test_without_an_oauth_server_the_metadata_names_none(settings):
+    settings.MCP_AUTHORIZATION_SERVER_URL = None
+    settings.MCP_RESOURCE_URL = "https://pay.example.com/mcp"
+    calls: list[str] = []
+    manager = FakeManager()
+    router = McpRouter(recording_app("django", calls), recording_app("mcp", calls), manager)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    path = "/.well-known/oauth-protected-resource/mcp"
+    asyncio.run(router({**http(path, "GET"), "headers": []}, receive, send))
+
+    assert calls == []
+    assert manager.events == []
+    assert sent[0]["status"] == 200
+    assert json.loads(sent[1]["body"]) == {
+        "resource": "https://pay.example.com/mcp",
+        "bearer_methods_supported": ["header"],
+    }
 
 
 def test_the_lifespan_runs_the_session_manager():
