@@ -89,6 +89,9 @@ chromium: ## Install Debian's chromium for the browser tests when /usr/bin/chrom
 
 # --- benchmarks ----------------------------------------------------------------------------------
 bench: venv services migrate ## Run benchmarks (BENCH=name for one) -> var/bench/latest.json
+	@# The HTTP benchmarks drive the servers with wrk (Debian's package), installed when missing.
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m ops.bench $(BENCH)
 
 # --- housekeeping --------------------------------------------------------------------------------
