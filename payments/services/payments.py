@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from compliance.audit import audit_record
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
+from compliance.rules.attributes import RiskSubject
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.events.services import emit, emit_many
@@ -55,6 +56,7 @@ class PaymentRequest:
     description: str | None = None
     metadata: dict[str, str] | None = None
     wallet_id: str | None = None
+    ip_address: str | None = None
 
 
 def _scoped_payments(context: AuthContext | None):
@@ -132,6 +134,7 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
         capture_method=request.capture_method,
         description=request.description,
         metadata=request.metadata or {},
+        ip_address=request.ip_address,
         status=PaymentStatus.REQUIRES_CONFIRMATION
         if method
         else PaymentStatus.REQUIRES_PAYMENT_METHOD,
@@ -151,7 +154,7 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
         payment.save(force_insert=True)
         emit("payment.created", payment)
         if assessment.level == "highest":
-            _block(context, payment)
+            _block(context, payment, assessment)
     if assessment.level == "highest":
         _raise_card_error(payment)
     return _authorize(context, payment, assessment)
@@ -175,7 +178,7 @@ def payment_confirm(
         assessment = _assess(payment)
         payment.risk = assessment.as_dict()
         if assessment.level == "highest":
-            _block(context, payment)
+            _block(context, payment, assessment)
             blocked = True
         else:
             _touch(
@@ -195,22 +198,34 @@ def _assess(payment: Payment) -> RiskAssessment:
     method = payment.payment_method
     card = get_provider().tokenize(token=method.provider_token)
     return risk_score_payment(
-        merchant_id=payment.merchant_id,
-        amount=payment.amount,
-        currency=payment.currency,
-        customer_id=payment.customer_id,
-        customer_email=payment.customer.email if payment.customer else None,
-        fingerprint=method.fingerprint,
-        provider_signal=card.risk_signal,
+        subject=RiskSubject(
+            key=payment.id,
+            merchant_id=payment.merchant_id,
+            at=payment.created,
+            amount=payment.amount,
+            currency=payment.currency,
+            fingerprint=method.fingerprint,
+            card_brand=method.brand,
+            card_country=method.country,
+            card_funding=method.funding,
+            customer_id=payment.customer_id,
+            email=payment.customer.email if payment.customer else None,
+            ip_address=payment.ip_address,
+            metadata=payment.metadata,
+            payment_id=payment.id,
+            provider_signal=card.risk_signal,
+        )
     )
 
 
-def _block(context: AuthContext, payment: Payment) -> None:
-    """Risk level highest: the payment is refused before the provider sees it."""
+def _block(context: AuthContext, payment: Payment, assessment: RiskAssessment) -> None:
+    """Risk level highest: the payment is refused before the provider sees it (402
+    `payment_blocked`, decline_code `blocked_by_rule` for a merchant rule, else
+    `highest_risk_level`). Emits `payment.failed`."""
     payment.status = PaymentStatus.REQUIRES_PAYMENT_METHOD
     payment.last_payment_error = {
         "code": "payment_blocked",
-        "decline_code": "highest_risk_level",
+        "decline_code": assessment.decline_code,
         "message": "The payment was blocked by risk controls.",
     }
     payment.updated = timezone.now()
