@@ -133,7 +133,31 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("customer", "payment_method", "merchant")
     inlines = [RefundInline, DisputeInline]
     actions = ("capture", "cancel", "refund_in_full")
-    readonly_fields = ("refund_link", "timeline", "ledger_entries")
+    readonly_fields = ("refund_link", "risk_summary", "timeline", "ledger_entries")
+
+    @admin.display(description="Risk")
+    def risk_summary(self, payment: Payment) -> str:
+        """Score, level, deciding rule, model version and top contributing features."""
+        risk = payment.risk or {}
+        if not risk:
+            return "not scored"
+        features = format_html_join(
+            "",
+            "<li>{} = {} (+{})</li>",
+            (
+                (item["feature"], item["value"], item["contribution"])
+                for item in risk.get("top_features") or []
+            ),
+        )
+        return format_html(
+            "score {} ({}) · rule {} · model v{} · signals {}<ul>{}</ul>",
+            risk.get("score"),
+            risk.get("level"),
+            risk.get("rule") or "—",
+            risk.get("model_version") or "—",
+            ", ".join(risk.get("rules") or []) or "—",
+            features,
+        )
 
     @admin.display(description="Refund")
     def refund_link(self, payment: Payment) -> str:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.audit import audit_record
+from compliance.kyc import kyc_check_amount
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
 from compliance.rules.attributes import RiskSubject
 from mcp_payments.accounts.context import AuthContext
@@ -123,6 +124,7 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
     )
     if request.confirm and method is None:
         raise PaymentMethodRequired()
+    kyc_check_amount(customer_id=request.customer, amount=request.amount, currency=request.currency)
     now = timezone.now()
     payment = Payment(
         merchant=context.merchant,

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.audit import audit_record
+from compliance.kyc import kyc_check_amount
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.events.services import emit
@@ -53,6 +54,8 @@ def payout_create(
         raise CurrencyMismatch(
             f"The wallet holds {wallet.currency}, not {currency}.", param="currency"
         )
+    if wallet is not None:
+        kyc_check_amount(customer_id=wallet.customer_id, amount=amount, currency=currency)
     with transaction.atomic():
         source: LedgerAccount = (
             wallet.account
