@@ -11,6 +11,7 @@ from .rule_views import (
     BlockListDetailView,
     BlockListView,
     CustomerKycView,
+    DataRetentionReportView,
     RiskRuleDetailView,
     RiskRuleListView,
     RiskRuleTestView,
@@ -29,6 +30,7 @@ urlpatterns = [
     path("risk/block_list", BlockListView.as_view()),
     path("risk/block_list/<str:entry_id>", BlockListDetailView.as_view()),
     path("customers/<str:customer_id>/kyc", CustomerKycView.as_view()),
+    path("compliance/data_retention_report", DataRetentionReportView.as_view()),
     path("compliance/audit_log", AuditLogListView.as_view(), name="compliance-audit-log"),
     path(
         "compliance/audit_log/verify",

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from compliance.audit import audit_record
 from compliance.models import RetentionPolicy, RetentionRedaction
+from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.accounts.models import Merchant
 from payments.services.redaction import customer_redact, retention_candidates
 
@@ -58,3 +60,48 @@ def retention_run(*, now: datetime | None = None, limit: int = 500) -> int:
                 )
             redacted += 1
     return redacted
+
+
+REPORT_COLUMNS = ("customer", "reason", "state", "redacted_at", "fields", "payments_redacted")
+
+
+def retention_report(*, context: AuthContext) -> list[dict[str, object]]:
+    """The `data_retention` report of ANALYTICS.md §4 for the caller's merchant: every customer
+    the retention job redacted (state `redacted`) and those it will redact on its next run
+    (state `due`), columns REPORT_COLUMNS. The generation is audited (its own transaction)."""
+    if context.merchant is None:
+        raise MerchantRequired()
+    merchant_id = context.merchant.id
+    rows: list[dict[str, object]] = [
+        {
+            "customer": record.customer_id,
+            "reason": record.reason,
+            "state": "redacted",
+            "redacted_at": record.created.isoformat(),
+            "fields": " ".join(record.fields),
+            "payments_redacted": record.payments_redacted,
+        }
+        for record in RetentionRedaction.objects.filter(merchant_id=merchant_id).order_by(
+            "created", "id"
+        )
+    ]
+    rows += [
+        {
+            "customer": customer_id,
+            "reason": reason,
+            "state": "due",
+            "redacted_at": None,
+            "fields": "",
+            "payments_redacted": None,
+        }
+        for customer_id, reason in sorted(retention_due(merchant_id=merchant_id))
+    ]
+    with transaction.atomic():
+        audit_record(
+            context=context,
+            action="compliance_report.generated",
+            object_type="compliance_report",
+            object_id="data_retention",
+            after={"kind": "data_retention", "rows": len(rows)},
+        )
+    return rows
