@@ -44,6 +44,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "max_iter": 100,
     "learning_rate": 0.1,
     "max_leaf_nodes": 15,
+    # Depth bounds the compiled walk's steps (latency in the confirm path).
+    "max_depth": 6,
     "min_samples_leaf": 40,
     "l2_regularization": 1.0,
 }
