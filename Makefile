@@ -60,12 +60,20 @@ run: venv services migrate ## Serve HTTP/WebSockets/MCP on 127.0.0.1:PORT (8000)
 test: venv services ## What CI runs: lint, format check, migrations check, pytest with coverage >= 90%
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) test-ops
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q
 
-lint: venv ## ruff check + ruff format --check
+# --- ops validation (#18) -------------------------------------------------------------------------
+.PHONY: test-ops
+test-ops: ## Validate ops/ and .github/ (kustomize, kubernetes-validate, hadolint, checkov, promtool, ...)
+	bash ops/validate.sh
+
+lint: venv ## ruff check + ruff format --check + import-linter contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv ## ruff format + ruff check --fix
 	$(VENV)/bin/ruff format .

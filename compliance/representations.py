@@ -81,3 +81,20 @@ class RiskModelSerializer(ObjectSerializer):
     error = serializers.CharField()
     created = TimestampField()
     trained_at = TimestampField(allow_null=True)
+
+
+class ComplianceReportSerializer(ObjectSerializer):
+    object_name = "compliance_report"
+
+    merchant = serializers.CharField(source="merchant_id", allow_null=True)
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    period_start = TimestampField()
+    period_end = TimestampField()
+    parameters = serializers.DictField()
+    scheduled = serializers.BooleanField()
+    row_count = serializers.IntegerField(allow_null=True)
+    verification = serializers.DictField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    created = TimestampField()
+    finished_at = TimestampField(allow_null=True)

@@ -1,10 +1,6 @@
 """Risk rules (CRUD and backtest), block list, customer KYC — thin over compliance services."""
 
-import csv
-import io
-
-from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,7 +9,7 @@ from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.views import ApiView
 
 from ..representations import BlockListEntrySerializer, CustomerKycSerializer, RiskRuleSerializer
-from ..services import block_list, kyc, retention, rules
+from ..services import block_list, kyc, rules
 from .rule_serializers import (
     BacktestSerializer,
     BlockListCreateSerializer,
@@ -133,28 +129,3 @@ class CustomerKycView(ApiView):
             context=self.ctx, customer_id=customer_id, status=data["status"]
         )
         return Response(CustomerKycSerializer(record).data)
-
-
-class DataRetentionReportView(ApiView):
-    """The `data_retention` compliance report as its own download (CSV, or JSON with
-    `?output=json`) until the regulatory-report machinery of ANALYTICS.md §4 hosts the kind."""
-
-    permission_classes = _PERMISSIONS
-    required_scopes = {"GET": "compliance:read"}
-
-    @extend_schema(
-        operation_id="compliance_data_retention_report",
-        parameters=[OpenApiParameter("output", str, enum=["csv", "json"])],
-        responses={200: None},
-    )
-    def get(self, request: Request):
-        rows = retention.retention_report(context=self.ctx)
-        if request.query_params.get("output") == "json":
-            return Response({"object": "data_retention_report", "data": rows})
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=retention.REPORT_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="data_retention.csv"'
-        return response

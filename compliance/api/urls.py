@@ -1,5 +1,10 @@
 from django.urls import path
 
+from .report_views import (
+    ComplianceReportDetailView,
+    ComplianceReportDownloadView,
+    ComplianceReportListView,
+)
 from .risk_views import (
     AlertListView,
     AlertResolveView,
@@ -11,7 +16,6 @@ from .rule_views import (
     BlockListDetailView,
     BlockListView,
     CustomerKycView,
-    DataRetentionReportView,
     RiskRuleDetailView,
     RiskRuleListView,
     RiskRuleTestView,
@@ -19,6 +23,9 @@ from .rule_views import (
 from .views import AuditLogListView, AuditLogVerifyView
 
 urlpatterns = [
+    path("compliance/reports", ComplianceReportListView.as_view()),
+    path("compliance/reports/<str:report_id>", ComplianceReportDetailView.as_view()),
+    path("compliance/reports/<str:report_id>/download", ComplianceReportDownloadView.as_view()),
     path("compliance/alerts", AlertListView.as_view()),
     path("compliance/alerts/<str:alert_id>/resolve", AlertResolveView.as_view()),
     path("risk/reviews", RiskReviewListView.as_view()),
@@ -30,7 +37,6 @@ urlpatterns = [
     path("risk/block_list", BlockListView.as_view()),
     path("risk/block_list/<str:entry_id>", BlockListDetailView.as_view()),
     path("customers/<str:customer_id>/kyc", CustomerKycView.as_view()),
-    path("compliance/data_retention_report", DataRetentionReportView.as_view()),
     path("compliance/audit_log", AuditLogListView.as_view(), name="compliance-audit-log"),
     path(
         "compliance/audit_log/verify",

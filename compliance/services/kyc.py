@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
-from compliance.audit import audit_record
 from compliance.models import CustomerKyc
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from payments.selectors import customer_get
 

@@ -8,11 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.models import RetentionPolicy, RetentionRedaction
-from mcp_payments.accounts.context import AuthContext
-from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.accounts.models import Merchant
+from mcp_payments.audit.records import audit_record
 from payments.services.redaction import customer_redact, retention_candidates
 
 
@@ -62,46 +60,54 @@ def retention_run(*, now: datetime | None = None, limit: int = 500) -> int:
     return redacted
 
 
-REPORT_COLUMNS = ("customer", "reason", "state", "redacted_at", "fields", "payments_redacted")
+REPORT_COLUMNS = [
+    "customer",
+    "merchant",
+    "reason",
+    "state",
+    "redacted_at",
+    "fields",
+    "payments_redacted",
+]
 
 
-def retention_report(*, context: AuthContext) -> list[dict[str, object]]:
-    """The `data_retention` report of ANALYTICS.md §4 for the caller's merchant: every customer
-    the retention job redacted (state `redacted`) and those it will redact on its next run
-    (state `due`), columns REPORT_COLUMNS. The generation is audited (its own transaction)."""
-    if context.merchant is None:
-        raise MerchantRequired()
-    merchant_id = context.merchant.id
+def retention_report_rows(
+    *, merchant_id: str | None, start: datetime, end: datetime, now: datetime | None = None
+) -> list[dict[str, object]]:
+    """The `data_retention` report (ANALYTICS.md §4): what the retention job redacted in
+    [start, end) (state `redacted`) and what it will redact on its next run (state `due`), for
+    one merchant or all (None). Read only."""
+    redactions = RetentionRedaction.objects.filter(created__gte=start, created__lt=end)
+    merchants = (
+        [merchant_id]
+        if merchant_id
+        else list(Merchant.objects.values_list("id", flat=True).order_by("id"))
+    )
+    if merchant_id:
+        redactions = redactions.filter(merchant_id=merchant_id)
     rows: list[dict[str, object]] = [
         {
             "customer": record.customer_id,
+            "merchant": record.merchant_id,
             "reason": record.reason,
             "state": "redacted",
             "redacted_at": record.created.isoformat(),
             "fields": " ".join(record.fields),
             "payments_redacted": record.payments_redacted,
         }
-        for record in RetentionRedaction.objects.filter(merchant_id=merchant_id).order_by(
-            "created", "id"
-        )
+        for record in redactions.order_by("created", "id")
     ]
-    rows += [
-        {
-            "customer": customer_id,
-            "reason": reason,
-            "state": "due",
-            "redacted_at": None,
-            "fields": "",
-            "payments_redacted": None,
-        }
-        for customer_id, reason in sorted(retention_due(merchant_id=merchant_id))
-    ]
-    with transaction.atomic():
-        audit_record(
-            context=context,
-            action="compliance_report.generated",
-            object_type="compliance_report",
-            object_id="data_retention",
-            after={"kind": "data_retention", "rows": len(rows)},
-        )
+    for merchant in merchants:
+        rows += [
+            {
+                "customer": customer_id,
+                "merchant": merchant,
+                "reason": reason,
+                "state": "due",
+                "redacted_at": None,
+                "fields": "",
+                "payments_redacted": None,
+            }
+            for customer_id, reason in sorted(retention_due(merchant_id=merchant, now=now))
+        ]
     return rows

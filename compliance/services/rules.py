@@ -8,7 +8,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.exceptions import InvalidRuleExpression, RiskRuleNotFound
 from compliance.models import ReviewStatus, RiskReview, RiskRule
 from compliance.risk import rules_decide
@@ -16,6 +15,7 @@ from compliance.rules.attributes import RiskSubject, compute_attributes
 from compliance.rules.expression import ExpressionError, parse
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from payments.risk_history import fraud_labels, payments_for_backtest
 

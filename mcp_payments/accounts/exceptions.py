@@ -18,3 +18,20 @@ class MerchantRequired(InvalidRequest):
         "Platform staff must name the merchant to act for with the MCP-Payments-Merchant header."
     )
     param = "MCP-Payments-Merchant"
+
+
+class OtpInvalid(ApplicationError):
+    """Platform staff (and enrolled users) get a token only with their current TOTP code."""
+
+    type = "authentication_error"
+    code = "otp_invalid"
+    status = 401
+    message = "A valid two-factor code is required in the `otp` field (manage.py staff_otp)."
+    param = "otp"
+
+
+class LoginLockedOut(ApplicationError):
+    type = "rate_limit_error"
+    code = "login_locked_out"
+    status = 429
+    message = "Too many failed login attempts for this username: try again later."

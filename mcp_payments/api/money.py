@@ -1,4 +1,8 @@
-"""Currencies and amount bounds (API.md §1). Amounts are integers in minor units."""
+"""Currencies and amount bounds (docs/api.md). Amounts are integers in minor units."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency
 
 # ISO 4217 code -> number of minor-unit digits.
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -29,3 +33,14 @@ MAX_AMOUNT = 99_999_999_999
 
 def currency_exponent(currency: str) -> int:
     return CURRENCY_EXPONENTS[currency]
+
+
+def format_money(amount: int, currency: str, *, locale: str = "en_US") -> str:
+    """`amount` minor units of `currency` for people: the currency's symbol and its exponent's
+    decimals (`format_money(10000, "usd")` → `$100.00`, `format_money(500, "jpy")` → `¥500`).
+    Display only: never parse it back. Unknown currencies fall back to `<amount> <CODE>`."""
+    code = currency.lower()
+    if code not in CURRENCY_EXPONENTS:
+        return f"{amount} {currency.upper()}"
+    major = Decimal(amount).scaleb(-CURRENCY_EXPONENTS[code])
+    return format_currency(major, code.upper(), locale=locale)

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .hygiene import refuse_non_text_json, refuse_non_text_params, refuse_non_text_path
 from .idempotency import (
     Claimed,
     Replay,
@@ -34,11 +35,17 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if request.method == "POST":
+        # Input hygiene, once for every endpoint: no NUL, control character or unpaired surrogate
+        # in a query parameter, path id or JSON key/value (400 parameter_invalid, exact param).
+        refuse_non_text_params(
+            (name, value) for name, values in request.query_params.lists() for value in values
+        )
+        refuse_non_text_path(kwargs)
+        if request.method in {"POST", "PUT", "PATCH"}:
             # Keep the raw body for the idempotency fingerprint, then parse now: a malformed body
             # or raw card data is refused before any other work.
             request._request.body  # noqa: B018
-            request.data  # noqa: B018
+            refuse_non_text_json(request.data)
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or key is None or request.auth is None:
             return

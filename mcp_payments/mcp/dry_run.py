@@ -8,23 +8,9 @@ from django.db import transaction
 
 from mcp_payments.agents.services.policy import AmountVerdict
 from mcp_payments.api.errors import ApplicationError, application_error_body
-from wallets.models import Posting
+from wallets.selectors import postings_for_reference
 
 from .registry import ToolCall, ToolSpec
-
-
-def _postings(reference_id: str) -> list[dict[str, Any]]:
-    """The ledger postings written for the object (entries reference it), in posting order."""
-    return [
-        {
-            "entry": posting.entry_id,
-            "account": posting.account_id,
-            "amount": posting.amount,
-            "currency": posting.currency,
-            "type": posting.type,
-        }
-        for posting in Posting.objects.filter(entry__reference_id=reference_id).order_by("id")
-    ]
 
 
 def simulate(
@@ -45,7 +31,7 @@ def simulate(
             error = application_error_body(exc)["error"]
         else:
             would_create = spec.render(result)
-            postings = _postings(str(result.pk))
+            postings = postings_for_reference(reference_id=str(result.pk))
             fee = spec.fee(result)
         transaction.set_rollback(True)
     return {

@@ -23,7 +23,6 @@ from django.conf import settings
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.agents.models import AgentApproval, ApprovalStatus
 from mcp_payments.agents.services import approvals, policy
@@ -34,6 +33,7 @@ from mcp_payments.api.errors import (
     error_body,
     validation_error_body,
 )
+from mcp_payments.api.hygiene import refuse_non_text_json, storable
 from mcp_payments.api.idempotency import (
     Claimed,
     Replay,
@@ -43,8 +43,9 @@ from mcp_payments.api.idempotency import (
     request_fingerprint,
     should_store,
 )
-from mcp_payments.api.logging import request_id_var
+from mcp_payments.api.logging import interface_var, request_id_var
 from mcp_payments.api.pagination import paginate
+from mcp_payments.audit.records import audit_record
 
 from . import registry
 from .dry_run import simulate
@@ -241,12 +242,14 @@ def run_tool(
     error envelope (type, code, message, param), never an exception."""
     started = time.monotonic()
     token = request_id_var.set(request_id_var.get() or f"mcp_{uuid.uuid4().hex}")
+    interface_token = interface_var.set("mcp")
     arguments = arguments or {}
     try:
         spec = registry.tools().get(name)
         try:
             if spec is None:
-                raise UnknownTool(f"Unknown tool: {name!r}.", param="name")
+                raise UnknownTool(f"Unknown tool: {storable(name)!r}.", param="name")
+            refuse_non_text_json(arguments)  # input hygiene, as the REST kernel (api.hygiene)
             outcome = _execute(context, spec, arguments, approval)
         except ApplicationError as exc:
             outcome = ToolOutcome("error", application_error_body(exc))
@@ -261,9 +264,14 @@ def run_tool(
                 type="api_error", code="internal_error", message="An internal error occurred."
             )
             outcome = ToolOutcome("error", body)
-        _audit(context, name, arguments, outcome, started)
+        try:
+            _audit(context, name, arguments, outcome, started)
+        except Exception:
+            # Never shown to the agent (no database text in tool results); loud in the logs.
+            logger.exception("MCP tool %r: the audit row could not be written", storable(name))
         return outcome
     finally:
+        interface_var.reset(interface_token)
         request_id_var.reset(token)
 
 
@@ -277,7 +285,8 @@ def _audit(
     """The `mcp.tool_called` row, in its own transaction after the work (so refused and dry-run
     calls are audited too; a dry run's own effects were rolled back before)."""
     after: dict[str, Any] = {
-        "arguments": redact_arguments(arguments),
+        # Redacted, and escaped where not text, so that even a refused call's row is storable.
+        "arguments": storable(redact_arguments(arguments)),
         "outcome": outcome.status,
         "error_code": outcome.error_code,
         "replayed": outcome.replayed,
@@ -289,7 +298,7 @@ def _audit(
             context=context,
             action="mcp.tool_called",
             object_type="mcp_tool",
-            object_id=name[:100],
+            object_id=storable(name)[:100],
             after=after,
         )
 

@@ -3,7 +3,7 @@ without `customers:read`."""
 
 from typing import Any
 
-from compliance.audit import REDACTED, redact
+from mcp_payments.audit.records import REDACTED, redact
 
 PII_FIELDS = frozenset({"name", "email", "phone"})
 

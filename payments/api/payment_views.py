@@ -1,14 +1,17 @@
 """Payment methods, payments, refunds, disputes, wallet top-ups and the sandbox 3-D Secure page."""
 
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.schema import ErrorSerializer
 from mcp_payments.api.views import ApiView
 from payments import selectors
+from payments.enums import DisputeStatus, PaymentStatus
 from payments.representations import (
     DisputeSerializer,
     PaymentMethodSerializer,
@@ -38,6 +41,14 @@ def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class PaymentFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=PaymentStatus.choices)
+
+
+class DisputeFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=DisputeStatus.choices)
 
 
 class PaymentMethodListView(ApiView):
@@ -96,18 +107,19 @@ class PaymentMethodDetachView(ApiView):
 
 
 class PaymentListView(ApiView):
+    filterset_class = PaymentFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
 
     @extend_schema(
         operation_id="payments_list",
-        parameters=[OpenApiParameter("status", str), OpenApiParameter("customer", str)],
+        parameters=[OpenApiParameter("customer", str)],
         responses=list_serializer(PaymentSerializer),
     )
     def get(self, request: Request) -> Response:
         payments = selectors.payment_list(
             context=self.ctx,
-            status=request.query_params.get("status"),
+            status=query_filters(request, PaymentFilter).get("status"),
             customer=request.query_params.get("customer"),
         )
         return Response(paginate(request, payments, PaymentSerializer))
@@ -246,16 +258,17 @@ class RefundDetailView(ApiView):
 
 
 class DisputeListView(ApiView):
+    filterset_class = DisputeFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
 
     @extend_schema(
         operation_id="disputes_list",
-        parameters=[OpenApiParameter("status", str)],
         responses=list_serializer(DisputeSerializer),
     )
     def get(self, request: Request) -> Response:
-        rows = selectors.dispute_list(context=self.ctx, status=request.query_params.get("status"))
+        status = query_filters(request, DisputeFilter).get("status")
+        rows = selectors.dispute_list(context=self.ctx, status=status)
         return Response(paginate(request, rows, DisputeSerializer))
 
 

@@ -1,15 +1,23 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import deleted_serializer
 from mcp_payments.api.views import ApiView
 from payments import selectors
 from payments.representations import CustomerSerializer
 from payments.services import customers as customer_services
 
 from .serializers import CustomerWriteSerializer
+
+# A customer erased (DELETE) reads back as the deleted shape.
+_CustomerOrDeleted = PolymorphicProxySerializer(
+    component_name="CustomerOrDeleted",
+    serializers=[CustomerSerializer, deleted_serializer("customer")],
+    resource_type_field_name=None,
+)
 
 
 class CustomerListView(ApiView):
@@ -47,7 +55,7 @@ class CustomerDetailView(ApiView):
         "DELETE": "customers:write",
     }
 
-    @extend_schema(operation_id="customers_retrieve", responses=CustomerSerializer)
+    @extend_schema(operation_id="customers_retrieve", responses=_CustomerOrDeleted)
     def get(self, request: Request, customer_id: str) -> Response:
         customer = selectors.customer_get(context=self.ctx, customer_id=customer_id)
         return Response(CustomerSerializer(customer).data)
@@ -65,7 +73,7 @@ class CustomerDetailView(ApiView):
         )
         return Response(CustomerSerializer(customer).data)
 
-    @extend_schema(operation_id="customers_delete", responses={200: CustomerSerializer})
+    @extend_schema(operation_id="customers_delete", responses={200: deleted_serializer("customer")})
     def delete(self, request: Request, customer_id: str) -> Response:
         customer = customer_services.customer_delete(context=self.ctx, customer_id=customer_id)
         return Response(CustomerSerializer(customer).data)

@@ -17,12 +17,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.kyc import kyc_check_amount
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
 from compliance.rules.attributes import RiskSubject
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.api.logging import interface_var
+from mcp_payments.audit.records import audit_record
+from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit, emit_many
 from payments.enums import CANCELABLE, CONFIRMABLE, CaptureMethod, PaymentStatus
 from payments.exceptions import (
@@ -58,6 +60,8 @@ class PaymentRequest:
     metadata: dict[str, str] | None = None
     wallet_id: str | None = None
     ip_address: str | None = None
+    # Billing: the invoice (in_…) this payment pays; its capture marks the invoice paid.
+    invoice: str | None = None
 
 
 def _scoped_payments(context: AuthContext | None):
@@ -96,6 +100,18 @@ def _audit(context: AuthContext | None, payment: Payment, action: str, **after) 
     )
 
 
+def payment_origin(context: AuthContext | None) -> tuple[str, str | None]:
+    """(source, api key id) of a call: `mcp` for MCP tool calls, `dashboard` for a signed-in
+    user, `api` for an API key (the key is kept for api and mcp calls)."""
+    if interface_var.get() == "mcp":
+        source = "mcp"
+    elif context is not None and context.api_key is None and context.user is not None:
+        source = "dashboard"
+    else:
+        source = "api"
+    return source, context.api_key.id if context is not None and context.api_key else None
+
+
 def _resolve_method(
     context: AuthContext, payment_method_id: str, customer_id: str | None
 ) -> PaymentMethod:
@@ -126,8 +142,11 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
         raise PaymentMethodRequired()
     kyc_check_amount(customer_id=request.customer, amount=request.amount, currency=request.currency)
     now = timezone.now()
+    source, api_key_id = payment_origin(context)
     payment = Payment(
         merchant=context.merchant,
+        source=source,
+        api_key_id=api_key_id,
         customer=customer,
         payment_method=method,
         wallet_id=request.wallet_id,
@@ -137,6 +156,7 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
         description=request.description,
         metadata=request.metadata or {},
         ip_address=request.ip_address,
+        invoice_id=request.invoice,
         status=PaymentStatus.REQUIRES_CONFIRMATION
         if method
         else PaymentStatus.REQUIRES_PAYMENT_METHOD,
@@ -179,6 +199,7 @@ def payment_confirm(
             raise PaymentMethodRequired()
         assessment = _assess(payment)
         payment.risk = assessment.as_dict()
+        payment.source, payment.api_key_id = payment_origin(context)
         if assessment.level == "highest":
             _block(context, payment, assessment)
             blocked = True
@@ -187,6 +208,8 @@ def payment_confirm(
                 payment,
                 payment_method=payment.payment_method,
                 risk=payment.risk,
+                source=payment.source,
+                api_key_id=payment.api_key_id,
                 status=PaymentStatus.PROCESSING,
                 last_payment_error=None,
             )
@@ -232,7 +255,15 @@ def _block(context: AuthContext, payment: Payment, assessment: RiskAssessment) -
     }
     payment.updated = timezone.now()
     payment.save(
-        update_fields=["status", "last_payment_error", "risk", "payment_method", "updated"]
+        update_fields=[
+            "status",
+            "last_payment_error",
+            "risk",
+            "payment_method",
+            "source",
+            "api_key_id",
+            "updated",
+        ]
     )
     emit("payment.failed", payment)
 
@@ -379,15 +410,17 @@ def _capture_booked(
     )
     emit_many([("payment.captured", payment), ("payment.succeeded", payment)])
     _audit(context, payment, "payment.captured", amount_received=amount, fee=fee)
+    if payment.invoice_id:
+        from payments.billing.services.invoices import invoice_mark_paid
+
+        invoice_mark_paid(payment=payment)
 
 
 def _schedule_sandbox_dispute(payment_id: str) -> None:
-    from payments.tasks import open_sandbox_dispute
-
-    transaction.on_commit(
-        lambda: open_sandbox_dispute.apply_async(
-            args=[payment_id], countdown=settings.SANDBOX_DISPUTE_DELAY_SECONDS
-        )
+    enqueue_on_commit(
+        "payments.tasks.open_sandbox_dispute",
+        args=[payment_id],
+        countdown=settings.SANDBOX_DISPUTE_DELAY_SECONDS,
     )
 
 

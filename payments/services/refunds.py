@@ -5,8 +5,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit_many
 from payments.enums import PaymentStatus, RefundStatus
 from payments.exceptions import (

@@ -1,3 +1,6 @@
+from typing import Any
+
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -14,10 +17,12 @@ from mcp_payments.api.errors import (
     application_error_body,
     validation_error_body,
 )
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate, parse_timestamp
 from mcp_payments.api.views import ApiView
-from payments.selectors import customer_get
 from wallets import selectors
+from wallets.enums import PayoutStatus
+from wallets.exceptions import BatchFailed
 from wallets.representations import (
     BalanceTransactionSerializer,
     JournalEntrySerializer,
@@ -48,6 +53,10 @@ def _valid(serializer_class, data):
     return serializer
 
 
+class PayoutFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=PayoutStatus.choices)
+
+
 class WalletListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "wallets:write"}
@@ -70,13 +79,10 @@ class WalletListView(ApiView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(WalletCreateSerializer, request.data).validated_data
-        customer_id = data.get("customer")
-        if customer_id:
-            customer_id = customer_get(context=self.ctx, customer_id=customer_id).id
         wallet = wallet_services.wallet_create(
             context=self.ctx,
             currency=data["currency"],
-            customer_id=customer_id,
+            customer_id=data.get("customer"),
             metadata=data.get("metadata"),
         )
         return Response(WalletSerializer(wallet).data, status=201)
@@ -179,15 +185,20 @@ class TransferVoidView(ApiView):
         return Response(TransferSerializer(transfer).data)
 
 
-_BatchItems = inline_serializer(
-    "TransferBatchResult",
-    {
-        "index": serializers.IntegerField(),
-        "transfer": TransferSerializer(allow_null=True),
-        "error": serializers.DictField(allow_null=True),
-    },
-    many=True,
-)
+def _batch_items(**kwargs: Any) -> serializers.Serializer:
+    return inline_serializer(
+        "TransferBatchResult",
+        {
+            "index": serializers.IntegerField(),
+            "transfer": TransferSerializer(allow_null=True),
+            "error": serializers.DictField(allow_null=True),
+        },
+        many=True,
+        **kwargs,
+    )
+
+
+_BatchItems = _batch_items()
 _BatchResponse = inline_serializer(
     "TransferBatch",
     {
@@ -195,6 +206,25 @@ _BatchResponse = inline_serializer(
         "atomic": serializers.BooleanField(),
         "applied": serializers.BooleanField(),
         "results": _BatchItems,
+    },
+)
+_BatchFailedResponse = inline_serializer(
+    "TransferBatchFailed",
+    {
+        "error": inline_serializer(
+            "TransferBatchFailedError",
+            {
+                "type": serializers.CharField(help_text="`invalid_request_error`."),
+                "code": serializers.CharField(help_text="`batch_failed`."),
+                "message": serializers.CharField(),
+                "param": serializers.CharField(
+                    allow_null=True, help_text="The first failing item: `transfers[i]`."
+                ),
+                "results": _batch_items(
+                    required=False, help_text="`batch_failed` only: every item's outcome."
+                ),
+            },
+        )
     },
 )
 
@@ -206,7 +236,7 @@ class TransferBatchView(ApiView):
     @extend_schema(
         operation_id="transfers_batch",
         request=TransferBatchSerializer,
-        responses={200: _BatchResponse, 400: _BatchResponse},
+        responses={200: _BatchResponse, 400: _BatchFailedResponse},
     )
     def post(self, request: Request) -> Response:
         batch = _valid(TransferBatchSerializer, request.data).validated_data
@@ -220,20 +250,30 @@ class TransferBatchView(ApiView):
         applied, results = transfers.transfer_batch(
             context=self.ctx, requests=requests, atomic=batch["atomic"]
         )
+        rendered = [
+            {
+                "index": result.index,
+                "transfer": result.representation,
+                "error": _error_of(result.error)["error"] if result.error else None,
+            }
+            for result in results
+        ]
+        if not applied:
+            # One error shape (API.md §1): the atomic failure is the envelope, items inside it.
+            first = next(item for item in rendered if item["error"] is not None)
+            param = f"transfers[{first['index']}]"
+            raise BatchFailed(
+                f"The atomic batch was not applied: {param} failed ({first['error']['code']}).",
+                param=param,
+                extra={"results": rendered},
+            )
         body = {
             "object": "transfer_batch",
             "atomic": batch["atomic"],
             "applied": applied,
-            "results": [
-                {
-                    "index": result.index,
-                    "transfer": result.representation,
-                    "error": _error_of(result.error)["error"] if result.error else None,
-                }
-                for result in results
-            ],
+            "results": rendered,
         }
-        return Response(body, status=200 if applied else 400)
+        return Response(body, status=200)
 
 
 class _BatchValidationError(ApplicationError):
@@ -251,14 +291,15 @@ def _error_of(error: ApplicationError) -> dict:
 
 
 class PayoutListView(ApiView):
+    filterset_class = PayoutFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "payouts:write"}
 
     @extend_schema(operation_id="payouts_list", responses=list_serializer(PayoutSerializer))
     def get(self, request: Request) -> Response:
-        return Response(
-            paginate(request, selectors.payout_list(context=self.ctx), PayoutSerializer)
-        )
+        status = query_filters(request, PayoutFilter).get("status")
+        payouts = selectors.payout_list(context=self.ctx, status=status)
+        return Response(paginate(request, payouts, PayoutSerializer))
 
     @extend_schema(
         operation_id="payouts_create",

@@ -4,9 +4,9 @@ different one approves; only then is the entry against the platform funding acco
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.api.errors import NotFound
+from mcp_payments.audit.records import audit_record
 from wallets.enums import AdjustmentDirection, AdjustmentStatus
 from wallets.exceptions import AdjustmentNotPending, SelfApproval
 from wallets.ledger import Entry, credit, debit, platform_account, post_entry

@@ -4,10 +4,11 @@ and settles (paid) or returns them (failed); a pending payout can be canceled.""
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.kyc import kyc_check_amount
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.audit.records import audit_record
+from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit
 from wallets.enums import PayoutStatus
 from wallets.exceptions import CurrencyMismatch, InvalidBankToken, PayoutNotCancelable
@@ -90,14 +91,8 @@ def payout_create(
         payout.save(force_insert=True)
         emit("payout.created", payout)
         _audit(context, payout, "payout.created", None)
-        transaction.on_commit(lambda: _queue_settlement(payout.id))
+        enqueue_on_commit("wallets.tasks.settle_payout", args=[payout.id])
         return payout
-
-
-def _queue_settlement(payout_id: str) -> None:
-    from wallets.tasks import settle_payout
-
-    settle_payout.delay(payout_id)
 
 
 def _return_funds(payout: Payout, kind: str) -> None:

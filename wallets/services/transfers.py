@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import AuditAction, audit_record, audit_record_many
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.api.errors import ApplicationError
+from mcp_payments.audit.records import AuditAction, audit_record, audit_record_many
 from mcp_payments.events.services import emit, emit_many
 from wallets.enums import PostingType, TransferStatus
 from wallets.exceptions import (

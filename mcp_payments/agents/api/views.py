@@ -3,7 +3,8 @@
 Deciding is for platform staff and the merchant's admin or finance users (JWT); API keys, the
 agents' own credentials among them, may read approvals with `events:read` but never decide."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -12,10 +13,15 @@ from mcp_payments.agents import selectors
 from mcp_payments.agents.models import ApprovalStatus
 from mcp_payments.agents.representations import AgentApprovalSerializer
 from mcp_payments.agents.services import approvals
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.views import ApiView
 
 from .serializers import ApprovalDecisionSerializer
+
+
+class ApprovalFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices)
 
 
 class ApprovalReaderPermission(IsAuthenticatedActor):
@@ -29,15 +35,16 @@ class ApprovalReaderPermission(IsAuthenticatedActor):
 
 
 class AgentApprovalListView(ApiView):
+    filterset_class = ApprovalFilter
     permission_classes = [ApprovalReaderPermission]
 
     @extend_schema(
         operation_id="agent_approvals_list",
-        parameters=[OpenApiParameter("status", str, enum=ApprovalStatus.values)],
         responses=list_serializer(AgentApprovalSerializer),
     )
     def get(self, request: Request) -> Response:
-        rows = selectors.approval_list(context=self.ctx, status=request.query_params.get("status"))
+        status = query_filters(request, ApprovalFilter).get("status")
+        rows = selectors.approval_list(context=self.ctx, status=status)
         return Response(paginate(request, rows, AgentApprovalSerializer))
 
 

@@ -14,10 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.models import ApiKey
 from mcp_payments.api.errors import IdempotencyKeyReused, application_error_body
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 
 from ..exceptions import ApprovalDecisionForbidden, ApprovalKeyInactive, ApprovalNotPending

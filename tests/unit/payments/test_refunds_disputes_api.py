@@ -225,7 +225,14 @@ def test_payment_methods_store_card_metadata_only(api, merchant):
     detached = api.post(f"/api/v1/payment_methods/{method['id']}/detach")
     assert detached.json()["detached"] is True
     assert api.get(f"/api/v1/payment_methods?customer={customer['id']}").json()["data"] == []
-    assert api.post(f"/api/v1/payment_methods/{method['id']}/detach").status_code == 400
+    twice = api.post(f"/api/v1/payment_methods/{method['id']}/detach")
+    assert twice.status_code == 409
+    assert twice.json()["error"] == {
+        "type": "conflict_error",
+        "code": "payment_method_detached",
+        "message": "This payment method is already detached.",
+        "param": "id",
+    }
     bad = api.post(
         "/api/v1/payment_methods", {"type": "card", "card": {"token": "tok_nope"}}, format="json"
     )

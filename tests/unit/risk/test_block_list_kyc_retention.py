@@ -235,7 +235,10 @@ def test_retention_redacts_only_what_is_due_and_keeps_money_history(api, pay, ca
     assert retention_run() == 0  # nothing twice
 
 
-def test_data_retention_report_lists_redacted_and_due_customers(api, merchant):
+def test_data_retention_report_lists_redacted_and_due_customers(
+    api, merchant, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     RetentionPolicy.objects.create(merchant_id=merchant.id, retention_days=10)
     done = _customer(api, "done@example.com")
     due = _customer(api, "due@example.com")
@@ -243,18 +246,30 @@ def test_data_retention_report_lists_redacted_and_due_customers(api, merchant):
     Customer.objects.filter(pk=done).update(updated=timezone.now() - timedelta(days=20))
     retention_run()
     Customer.objects.filter(pk=due).update(updated=timezone.now() - timedelta(days=20))
+    today = timezone.now().date()
 
-    csv_response = api.get("/api/v1/compliance/data_retention_report")
-    json_response = api.get("/api/v1/compliance/data_retention_report?output=json")
-
-    assert csv_response.status_code == 200
-    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = csv_response.content.decode().split("\r\n")
-    assert lines[0] == "customer,reason,state,redacted_at,fields,payments_redacted"
-    assert lines[1].startswith(f"{done},inactive,redacted,")
-    assert lines[2] == f"{due},inactive,due,,,"
-    assert lines[3:] == [""]
-    rows = json_response.json()["data"]
-    assert [(row["customer"], row["state"]) for row in rows] == [(done, "redacted"), (due, "due")]
-    assert AuditEntry.objects.filter(action="compliance_report.generated").count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/compliance/reports",
+            {
+                "kind": "data_retention",
+                "period_start": str(today),
+                "period_end": str(today + timedelta(days=1)),
+            },
+            format="json",
+        )
+    assert response.status_code == 202, response.json()
+    report_id = response.json()["id"]
+    report = api.get(f"/api/v1/compliance/reports/{report_id}").json()
+    assert (report["kind"], report["status"], report["row_count"]) == (
+        "data_retention",
+        "succeeded",
+        2,
+    )
+    download = api.get(f"/api/v1/compliance/reports/{report_id}/download")
+    lines = download.content.decode().splitlines()
+    assert lines[0] == "customer,merchant,reason,state,redacted_at,fields,payments_redacted"
+    assert lines[1].startswith(f"{done},{merchant.id},inactive,redacted,")
+    assert lines[2] == f"{due},{merchant.id},inactive,due,,,"
+    assert len(lines) == 3
     assert Customer.objects.get(pk=due).email == "due@example.com"  # the report changes nothing
