@@ -161,6 +161,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_select_related = ("customer", "payment_method")
     inlines = [RefundInline, DisputeInline]
     actions = ("capture", "cancel", "refund_in_full")
+
     @admin.display(description="Risk")
     def risk_summary(self, payment: Payment) -> str:
         """Score, level, deciding rule, model version and top contributing features."""
@@ -184,6 +185,7 @@ class PaymentAdmin(ReadOnlyAdmin):
             ", ".join(risk.get("rules") or []) or "—",
             features,
         )
+
     fieldsets = (
         (
             None,
