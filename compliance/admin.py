@@ -276,8 +276,25 @@ class ServiceWriteAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class RiskRuleForm(forms.ModelForm):
+    """Refuses an expression outside the grammar on the form (with the offset), before saving."""
+
+    class Meta:
+        model = RiskRule
+        fields = ("merchant_id", "name", "expression", "action", "position", "enabled")
+
+    def clean_expression(self) -> str:
+        expression = self.cleaned_data["expression"]
+        try:
+            rules.validate_expression(expression)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return expression
+
+
 @admin.register(RiskRule)
 class RiskRuleAdmin(ServiceWriteAdmin):
+    form = RiskRuleForm
     list_display = ("id", "merchant_id", "position", "name", "action", "enabled", "expression")
     list_filter = ("action", "enabled")
     search_fields = ("=id", "=merchant_id", "name")

@@ -6,7 +6,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from compliance.models import AuditEntry, BlockListEntry, RetentionPolicy, RetentionRedaction
+from compliance.models import (
+    AuditEntry,
+    BlockListEntry,
+    RetentionPolicy,
+    RetentionRedaction,
+    RiskRule,
+)
 from compliance.services.retention import retention_run
 from compliance.tasks import data_retention
 from mcp_payments.events.models import Event
@@ -273,3 +279,52 @@ def test_data_retention_report_lists_redacted_and_due_customers(
     assert lines[2] == f"{due},{merchant.id},inactive,due,,,"
     assert len(lines) == 3
     assert Customer.objects.get(pk=due).email == "due@example.com"  # the report changes nothing
+
+
+def test_rules_and_kyc_through_the_admin(admin_client, merchant, api):
+    added = admin_client.post(
+        "/admin/compliance/riskrule/add/",
+        {
+            "merchant_id": merchant.id,
+            "name": "big",
+            "expression": "amount > 90000",
+            "action": "review",
+            "position": "0",
+            "enabled": "on",
+        },
+    )
+    assert added.status_code == 302
+    rule = RiskRule.objects.get()
+    assert (rule.merchant_id, rule.expression, rule.action) == (
+        merchant.id,
+        "amount > 90000",
+        "review",
+    )
+    assert Event.objects.filter(type="risk.rule_created", object_id=rule.id).count() == 1
+    refused = admin_client.post(
+        "/admin/compliance/riskrule/add/",
+        {
+            "merchant_id": merchant.id,
+            "name": "bad",
+            "expression": "amount >",
+            "action": "block",
+            "position": "1",
+        },
+    )
+    assert refused.status_code == 200
+    assert "(at character 8)" in refused.content.decode()
+    assert RiskRule.objects.count() == 1
+    admin_client.post(
+        "/admin/compliance/riskrule/",
+        {"action": "delete_selected", "_selected_action": [rule.id], "post": "yes"},
+    )
+    assert RiskRule.objects.count() == 0
+    assert Event.objects.filter(type="risk.rule_deleted", object_id=rule.id).count() == 1
+
+    customer_id = _customer(api)
+    kyc = admin_client.post(
+        "/admin/compliance/customerkyc/add/",
+        {"customer_id": customer_id, "merchant_id": merchant.id, "status": "verified"},
+    )
+    assert kyc.status_code == 302
+    assert AuditEntry.objects.filter(action="customer.kyc_updated", object_id=customer_id).exists()
