@@ -209,7 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.tasks.train_risk_model",
         "schedule": crontab(hour=3, minute=30, day_of_week=1),
     },
-    "data-retention": {"task": "compliance.tasks.data_retention", "schedule": crontab(hour=4)},
+    "data-retention": {
+        "task": "compliance.tasks.data_retention",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
