@@ -36,6 +36,28 @@ class RiskSubject:
     provider_signal: str | None = None
 
 
+def risk_subject_for(payment: Any, provider_signal: str | None = None) -> RiskSubject:
+    """The RiskSubject of a payment with a payment method (saved or not), as of its creation."""
+    method = payment.payment_method
+    return RiskSubject(
+        key=payment.id,
+        merchant_id=payment.merchant_id,
+        at=payment.created,
+        amount=payment.amount,
+        currency=payment.currency,
+        fingerprint=method.fingerprint,
+        card_brand=method.brand,
+        card_country=method.country,
+        card_funding=method.funding,
+        customer_id=payment.customer_id,
+        email=payment.customer.email if payment.customer else None,
+        ip_address=payment.ip_address,
+        metadata=payment.metadata,
+        payment_id=payment.id,
+        provider_signal=provider_signal,
+    )
+
+
 def _email_domain(email: str | None) -> str | None:
     if not email or "@" not in email:
         return None

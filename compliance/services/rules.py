@@ -11,7 +11,7 @@ from django.utils import timezone
 from compliance.exceptions import InvalidRuleExpression, RiskRuleNotFound
 from compliance.models import ReviewStatus, RiskReview, RiskRule
 from compliance.risk import rules_decide
-from compliance.rules.attributes import RiskSubject, compute_attributes
+from compliance.rules.attributes import compute_attributes, risk_subject_for
 from compliance.rules.expression import ExpressionError, parse
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
@@ -166,26 +166,6 @@ class BacktestResult:
     payments: list[str] = field(default_factory=list)
 
 
-def _subject(payment) -> RiskSubject:
-    method = payment.payment_method
-    return RiskSubject(
-        key=payment.id,
-        merchant_id=payment.merchant_id,
-        at=payment.created,
-        amount=payment.amount,
-        currency=payment.currency,
-        fingerprint=method.fingerprint,
-        card_brand=method.brand,
-        card_country=method.country,
-        card_funding=method.funding,
-        customer_id=payment.customer_id,
-        email=payment.customer.email if payment.customer else None,
-        ip_address=payment.ip_address,
-        metadata=payment.metadata,
-        payment_id=payment.id,
-    )
-
-
 def risk_rule_backtest(
     *, context: AuthContext, rule: RiskRule, now: datetime | None = None
 ) -> BacktestResult:
@@ -199,7 +179,7 @@ def risk_rule_backtest(
     start = end - timedelta(days=BACKTEST_DAYS)
     payments = payments_for_backtest(merchant_id=merchant_id, since=start)
     payments = [payment for payment in payments if payment.created < end]
-    attributes = compute_attributes([_subject(payment) for payment in payments])
+    attributes = compute_attributes([risk_subject_for(payment) for payment in payments])
     ids = [payment.id for payment in payments]
     fraud = fraud_labels(payment_ids=ids) | set(
         RiskReview.objects.filter(

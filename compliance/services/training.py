@@ -17,8 +17,7 @@ from compliance.fraud_model import (
     risk_model_store,
 )
 from compliance.models import ReviewStatus, RiskModel, RiskReview
-from compliance.rules.attributes import compute_attributes
-from compliance.services.rules import _subject
+from compliance.rules.attributes import compute_attributes, risk_subject_for
 from payments.models import Payment
 from payments.risk_history import fraud_labels
 
@@ -52,7 +51,7 @@ def platform_dataset(*, days: int = TRAINING_DAYS) -> tuple[np.ndarray, np.ndarr
                 "object_id", flat=True
             )
         )
-        attributes = compute_attributes([_subject(payment) for payment in chunk])
+        attributes = compute_attributes([risk_subject_for(payment) for payment in chunk])
         for payment in chunk:
             rows.append(feature_row(attributes[payment.id]))
             labels.append(int(payment.id in fraud))

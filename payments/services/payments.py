@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from compliance.kyc import kyc_check_amount
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
-from compliance.rules.attributes import RiskSubject
+from compliance.rules.attributes import risk_subject_for
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.api.logging import interface_var
@@ -220,27 +220,8 @@ def payment_confirm(
 
 
 def _assess(payment: Payment) -> RiskAssessment:
-    method = payment.payment_method
-    card = get_provider().tokenize(token=method.provider_token)
-    return risk_score_payment(
-        subject=RiskSubject(
-            key=payment.id,
-            merchant_id=payment.merchant_id,
-            at=payment.created,
-            amount=payment.amount,
-            currency=payment.currency,
-            fingerprint=method.fingerprint,
-            card_brand=method.brand,
-            card_country=method.country,
-            card_funding=method.funding,
-            customer_id=payment.customer_id,
-            email=payment.customer.email if payment.customer else None,
-            ip_address=payment.ip_address,
-            metadata=payment.metadata,
-            payment_id=payment.id,
-            provider_signal=card.risk_signal,
-        )
-    )
+    card = get_provider().tokenize(token=payment.payment_method.provider_token)
+    return risk_score_payment(subject=risk_subject_for(payment, card.risk_signal))
 
 
 def _block(context: AuthContext, payment: Payment, assessment: RiskAssessment) -> None:
