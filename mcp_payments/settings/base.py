@@ -238,8 +238,8 @@ RISK_BLOCK_SCORE = env_int("RISK_BLOCK_SCORE", 75)
 # --- Risk engine: KYC limits and data retention (issue 17; docs/risk.md) ---
 # Largest single payment or payout (minor units) per customer KYC state; None: no limit.
 KYC_LIMITS = {
-    "unverified": env_int("KYC_LIMIT_UNVERIFIED", 1_000_000),
-    "pending": env_int("KYC_LIMIT_PENDING", 5_000_000),
+    "unverified": env_int("KYC_LIMIT_UNVERIFIED", 10_000_000),
+    "pending": env_int("KYC_LIMIT_PENDING", 50_000_000),
     "verified": None,
     "rejected": 0,
 }
