@@ -15,7 +15,7 @@ REQUIREMENTS := requirements/base.txt requirements/dev.txt
 TEST_SETTINGS := mcp_payments.settings.test
 BENCH ?=
 
-.PHONY: help venv services migrate run test lint format bench clean
+.PHONY: help venv services migrate run test lint format bench clean chromium
 
 help: ## List the targets
 	@echo "MCP Payments — make targets:"
@@ -57,7 +57,7 @@ run: venv services migrate ## Serve HTTP/WebSockets/MCP on 127.0.0.1:PORT (8000)
 	@bash scripts/run.sh
 
 # --- quality -------------------------------------------------------------------------------------
-test: venv services ## What CI runs: lint, format check, migrations check, pytest with coverage >= 90%
+test: venv services chromium ## What CI runs: lint, format check, migrations check, pytest with coverage >= 90%
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -78,6 +78,14 @@ lint: venv ## ruff check + ruff format --check + import-linter contracts (pyproj
 format: venv ## ruff format + ruff check --fix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# --- browser tests -------------------------------------------------------------------------------
+# tests/browser drives Debian's Chromium through Playwright (never a downloaded browser).
+chromium: ## Install Debian's chromium for the browser tests when /usr/bin/chromium is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing chromium (apt-get) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 # --- benchmarks ----------------------------------------------------------------------------------
 bench: venv services migrate ## Run benchmarks (BENCH=name for one) -> var/bench/latest.json

@@ -13,6 +13,7 @@ from django.utils.html import format_html_join
 from mcp_payments.accounts.selectors import user_context
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.backoffice.admin_kit import (
+    LINE_BREAK,
     BackOfficeAdmin,
     ReadOnlyAdmin,
     action_buttons,
@@ -139,7 +140,7 @@ class AlertAdmin(ReadOnlyAdmin):
     @display(description="Details")
     def details_table(self, alert: Alert) -> str:
         return (
-            format_html_join("<br>", "<strong>{}</strong>: {}", sorted(alert.details.items()))
+            format_html_join(LINE_BREAK, "<strong>{}</strong>: {}", sorted(alert.details.items()))
             or "—"
         )
 

@@ -18,6 +18,12 @@ class PaymentsConfig(AppConfig):
         register_representation(Payment, r.PaymentSerializer)
         register_representation(Refund, r.RefundSerializer)
         register_representation(Dispute, r.DisputeSerializer)
+
+        from mcp_payments.agents.operations import register_operation
+
+        from .agent_operations import confirm_payment
+
+        register_operation("confirm_payment", confirm_payment)
         register_customer_check(
             lambda *, context, customer_id, param: customer_get(
                 context=context, customer_id=customer_id, param=param

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from mcp_payments.backoffice.admin_kit import (
+    LINE_BREAK,
     BackOfficeAdmin,
     ReadOnlyAdmin,
     ReadOnlyInline,
@@ -38,7 +39,7 @@ def entry_total(entry: JournalEntry) -> str:
 def postings_list(entry: JournalEntry) -> str:
     """`account code  ±amount  type` per posting (debits positive, credits negative)."""
     return format_html_join(
-        "<br>",
+        LINE_BREAK,
         "{} {} <span class='text-base-500'>{}</span>",
         (
             (posting.account.code, money(posting.amount, posting.currency), posting.type)

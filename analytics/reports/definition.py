@@ -1,9 +1,6 @@
 """The report builder's definition (ANALYTICS.md §2): a whitelist per source, validated into a
 normalized definition. Nothing user-supplied becomes SQL text: fields and metrics are looked up
 in these tables (their SQL is ours), values and metadata keys travel as bound parameters.
-
-A definition that names the `invoices` or `subscriptions` source is refused until billing
-exposes them (docs/analytics.md).
 """
 
 import re
@@ -165,8 +162,48 @@ SOURCES: dict[str, Source] = {
         metrics={"count": Metric("count(*)"), "amount": Metric("sum(o.amount)", money=True)},
         metadata="o.metadata",
     ),
+    "invoices": Source(
+        table="billing_invoice i",
+        merchant="i.merchant_id",
+        time_field="created",
+        fields={
+            "created": Field("i.created", "time"),
+            "paid": Field("i.paid_at", "time"),
+            "currency": Field("i.currency"),
+            "status": Field("i.status"),
+            "billing_reason": Field("i.billing_reason"),
+            "collection_method": Field("i.collection_method"),
+            "customer": Field("i.customer_id"),
+            "subscription": Field("i.subscription_id"),
+            "total": Field("i.total", "int"),
+        },
+        metrics={
+            "count": Metric("count(*)"),
+            "total": Metric("sum(i.total)", money=True),
+            "amount_due": Metric("sum(i.amount_due)", money=True),
+            "amount_paid": Metric("sum(i.amount_paid)", money=True),
+            "amount_remaining": Metric("sum(i.amount_remaining)", money=True),
+        },
+        metadata="i.metadata",
+    ),
+    "subscriptions": Source(
+        table="billing_subscription s",
+        merchant="s.merchant_id",
+        time_field="created",
+        fields={
+            "created": Field("s.created", "time"),
+            "canceled": Field("s.canceled_at", "time"),
+            "currency": Field("s.currency"),
+            "status": Field("s.status"),
+            "interval": Field("s.interval"),
+            "collection_method": Field("s.collection_method"),
+            "customer": Field("s.customer_id"),
+        },
+        metrics={"count": Metric("count(*)")},
+        metadata="s.metadata",
+    ),
 }
-PENDING_SOURCES = ("invoices", "subscriptions")
+PENDING_SOURCES: tuple[str, ...] = ()
 OPS = ("eq", "neq", "in", "nin", "gte", "gt", "lte", "lt", "between", "is_null")
 RELATIVE_RANGES = (
     "today",

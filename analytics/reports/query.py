@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from mcp_payments.api.money import CURRENCY_EXPONENTS
+from mcp_payments.api.money import CURRENCY_EXPONENTS, decimal_string
 
 from .definition import SOURCES, Source, date_range_bounds
 
@@ -105,18 +105,6 @@ def build_query(
     return sql, params, columns
 
 
-def decimal_string(amount: int | None, currency: str | None) -> str | None:
-    """An exact decimal string of minor units (1234 eur → "12.34", 5 jpy → "5")."""
-    if amount is None or currency is None or currency not in CURRENCY_EXPONENTS:
-        return None
-    exponent = CURRENCY_EXPONENTS[currency]
-    sign, digits = ("-" if amount < 0 else ""), str(abs(amount))
-    if exponent == 0:
-        return sign + digits
-    digits = digits.rjust(exponent + 1, "0")
-    return f"{sign}{digits[:-exponent]}.{digits[-exponent:]}"
-
-
 def _currency_of(definition: dict[str, Any]) -> str | None:
     for item in definition["filters"]:
         if item["field"] == "currency" and item["op"] == "eq":
@@ -138,7 +126,8 @@ def _shape(definition: dict[str, Any], columns: list[str], record: tuple) -> dic
         currency = row.get("currency", _currency_of(definition))
         row["currency"] = currency
         for metric in money:
-            row[f"{metric}_decimal"] = decimal_string(row[metric], currency)
+            known = row[metric] is not None and currency in CURRENCY_EXPONENTS
+            row[f"{metric}_decimal"] = decimal_string(row[metric], currency) if known else None
     return row
 
 

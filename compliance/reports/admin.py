@@ -5,7 +5,8 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from mcp_payments.accounts.context import system_context
+from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.scopes import ALL_SCOPES
 
 from .models import ComplianceReport
 from .services import compliance_report_download, compliance_reports_schedule_daily
@@ -81,8 +82,14 @@ class ComplianceReportAdmin(admin.ModelAdmin):
 
     def download_view(self, request, report_id: str) -> HttpResponse:
         """Staff download (audited like the API's)."""
+        context = AuthContext(
+            merchant=None,
+            scopes=frozenset(ALL_SCOPES),
+            user=request.user,
+            is_platform_staff=True,
+        )
         body, content_type = compliance_report_download(
-            context=system_context(), report_id=report_id, format=request.GET.get("format", "csv")
+            context=context, report_id=report_id, format=request.GET.get("format", "csv")
         )
         return HttpResponse(body, content_type=content_type)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from mcp_payments.accounts.context import AuthContext
-from mcp_payments.api.money import CURRENCY_EXPONENTS
+from mcp_payments.api.money import decimal_string
 from mcp_payments.events.models import Event
 from payments.selectors import payments_captured_at_or_above
 from wallets.selectors import payouts_at_or_above, transfers_at_or_above
@@ -20,16 +20,6 @@ from ..services.retention import REPORT_COLUMNS, retention_report_rows
 
 Generated = tuple[list[str], list[dict[str, Any]], dict[str, Any]]
 AML_ALERT_KINDS = ("large_transaction", "structuring")
-
-
-def decimal_string(amount: int, currency: str) -> str:
-    """Minor units as an exact decimal string (1234 usd → "12.34")."""
-    exponent = CURRENCY_EXPONENTS.get(currency, 2)
-    sign, digits = ("-" if amount < 0 else ""), str(abs(amount))
-    if exponent == 0:
-        return sign + digits
-    digits = digits.rjust(exponent + 1, "0")
-    return f"{sign}{digits[:-exponent]}.{digits[-exponent:]}"
 
 
 def thresholds() -> tuple[dict[str, int], int]:

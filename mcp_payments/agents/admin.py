@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from mcp_payments.backoffice.admin_kit import (
+    LINE_BREAK,
     ReadOnlyAdmin,
     action_buttons,
     confirm_and_run,
@@ -50,7 +51,7 @@ def verdict_lines(policy: dict[str, Any], currency: str) -> str:
         ("Daily limit", money(policy.get("daily_limit"), currency)),
         ("Spent today", money(policy.get("daily_spent"), currency)),
     ]
-    return format_html_join("<br>", "<strong>{}</strong>: {}", rows)
+    return format_html_join(LINE_BREAK, "<strong>{}</strong>: {}", rows)
 
 
 class DecisionForm(forms.Form):
@@ -64,21 +65,21 @@ class DecisionForm(forms.Form):
 
 @admin.register(AgentApproval)
 class AgentApprovalAdmin(ReadOnlyAdmin):
-    list_display = ("id", "amount_money", "currency", "tool", "status_badge", "created")
-    list_filter = ("status", "tool", "currency")
-    search_fields = ("id", "merchant__id", "api_key__id")
+    list_display = ("id", "amount_money", "currency", "tool", "owner", "status_badge", "created")
+    list_filter = ("status", "tool", "currency", "interface")
+    search_fields = ("id", "merchant__id", "=owner")
     ordering = ("-id",)
-    actions = ("approve", "reject")
+    actions = ("approve", "reject", "retry")
     fields = (
         ("id", "status_badge"),
         ("tool", "amount_money"),
-        ("merchant", "api_key"),
+        ("merchant", "owner"),
         ("created", "decided_at"),
         ("decided_by", "reason"),
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "policy_verdict",
+        "verdict",
         "result_body",
     )
     readonly_fields = (
@@ -87,7 +88,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         "decision_buttons",
         "call_arguments",
         "would_do",
-        "policy_verdict",
+        "verdict",
         "result_body",
     )
 
@@ -131,7 +132,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         if preview.get("error"):
             return format_html("Would be refused: {}", preview["error"].get("message", ""))
         postings = format_html_join(
-            "<br>",
+            LINE_BREAK,
             "{} {} {}",
             (
                 (p["type"], p["account"], money(p["amount"], p["currency"]))
@@ -148,7 +149,9 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
         )
 
     @display(description="Policy verdict")
-    def policy_verdict(self, approval: AgentApproval) -> str:
+    def verdict(self, approval: AgentApproval) -> str:
+        # Not `policy_verdict`: the model's field of that name (the verdict when it was asked)
+        # would shadow this method on the admin page.
         preview = self._preview(approval)
         if preview is None or "policy" not in preview:
             return "—"
@@ -181,7 +184,7 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
             ("Tool", approval.tool),
             ("Amount", money(approval.amount, approval.currency)),
             ("Merchant", approval.merchant_id),
-            ("API key", approval.api_key_id),
+            ("Owner", approval.owner),
             ("Status", approval.status),
         ]
 
@@ -246,12 +249,16 @@ class AgentApprovalAdmin(ReadOnlyAdmin):
     def reject(self, request, queryset) -> None:
         self._decide(request, queryset, approvals.approval_reject, "Rejected")
 
+    @admin.action(description="Retry the selected failed calls (once)", permissions=["view"])
+    def retry(self, request, queryset) -> None:
+        self._decide(request, queryset, approvals.approval_retry, "Retried")
+
 
 @admin.register(AgentSpend)
 class AgentSpendAdmin(ReadOnlyAdmin):
-    list_display = ("api_key", "day", "amount_money", "currency")
+    list_display = ("owner", "day", "amount_money", "currency")
     list_filter = ("currency", "day")
-    search_fields = ("api_key__id",)
+    search_fields = ("=owner",)
     ordering = ("-day",)
 
     amount_money = money_column("amount", "Spent")

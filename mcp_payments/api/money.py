@@ -35,6 +35,15 @@ def currency_exponent(currency: str) -> int:
     return CURRENCY_EXPONENTS[currency]
 
 
+def decimal_string(amount: int, currency: str) -> str:
+    """The exact decimal string of minor units: 1234 usd → "12.34", -5 usd → "-0.05",
+    5 jpy → "5" (exponent from CURRENCY_EXPONENTS, 2 for an unknown currency)."""
+    exponent = CURRENCY_EXPONENTS.get(currency, 2)
+    sign = "-" if amount < 0 else ""
+    whole, fraction = divmod(abs(int(amount)), 10**exponent)
+    return f"{sign}{whole}" + (f".{fraction:0{exponent}d}" if exponent else "")
+
+
 def format_money(amount: int, currency: str, *, locale: str = "en_US") -> str:
     """`amount` minor units of `currency` for people: the currency's symbol and its exponent's
     decimals (`format_money(10000, "usd")` → `$100.00`, `format_money(500, "jpy")` → `¥500`).

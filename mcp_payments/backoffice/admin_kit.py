@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.decorators import display
 
@@ -23,7 +24,11 @@ from mcp_payments.accounts.selectors import user_context
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.api.money import format_money
 
+# format_html_join escapes a plain-string separator.
+LINE_BREAK = mark_safe("<br>")
+
 __all__ = [
+    "LINE_BREAK",
     "BackOfficeAdmin",
     "ReadOnlyAdmin",
     "ReadOnlyInline",

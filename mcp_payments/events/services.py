@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from mcp_payments.api.idempotency import idempotency_effect
 from mcp_payments.api.logging import request_id_var
 from mcp_payments.tracing import current_traceparent
 
@@ -61,6 +62,7 @@ def emit(
         type, obj, merchant_id=merchant_id, data=data, previous_attributes=previous_attributes
     )
     event.save(force_insert=True)
+    idempotency_effect(object_type=event.object_type, object_id=event.object_id)
     return event
 
 
@@ -107,4 +109,5 @@ def emit_many(changes: list[tuple[str, models.Model]]) -> list[Event]:
         cursor.execute(_INSERT_EVENTS, [json.dumps(rows, cls=DjangoJSONEncoder)])
     for event in events:
         event._state.adding = False
+    idempotency_effect(object_type=events[0].object_type, object_id=events[0].object_id)
     return events

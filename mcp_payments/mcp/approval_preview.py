@@ -27,6 +27,5 @@ def approval_dry_run(*, approval: AgentApproval) -> dict[str, Any]:
         context=context,
         name=approval.tool,
         arguments={**approval.arguments, DRY_RUN: True},
-        approval=approval,
     )
     return outcome.body

@@ -471,6 +471,11 @@ REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)
 LOGGING["filters"]["redact_query_tokens"] = {"()": "realtime.redaction.RedactQueryTokens"}
 LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}
 
+# --- Agent safety (issue #11) ---
+# A pending agent approval nobody decided becomes `expired` after this long.
+AGENT_APPROVAL_TTL_SECONDS = env_int("AGENT_APPROVAL_TTL_SECONDS", 24 * 3600)
+# Open WebSockets' credentials are re-checked this often (revoked/expired → close 4401).
+REALTIME_AUTH_RECHECK_SECONDS = env_int("REALTIME_AUTH_RECHECK_SECONDS", 2)
 # --- Analytics, reports and regulatory reports (issue #16) ---
 # Links in emails (signed report downloads) start with this.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
@@ -553,4 +558,5 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "BORDER_RADIUS": "6px",
     "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "STYLES": [lambda request: "/" + STATIC_URL + "backoffice/admin.css"],
 }

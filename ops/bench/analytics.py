@@ -18,7 +18,7 @@ from .context import BenchContext
 from .http import PYTHON, REPO_ROOT, gunicorn, manage, recreate_database, server_env
 from .registry import BenchmarkSkipped, Figures, benchmark
 
-REQUESTS = 200
+REQUESTS = 100
 
 
 def _helper(env: dict[str, str], *args: str) -> dict:
@@ -39,13 +39,13 @@ def _helper(env: dict[str, str], *args: str) -> dict:
 def _p95(url: str, key: str) -> float:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})  # noqa: S310
     timings = []
-    for index in range(REQUESTS + 20):
+    for index in range(REQUESTS + 10):
         began = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
             response.read()
             if response.status != 200:
                 raise BenchmarkSkipped(f"{url} answered {response.status}")
-        if index >= 20:  # warm-up
+        if index >= 10:  # warm-up
             timings.append((time.perf_counter() - began) * 1000)
     timings.sort()
     return round(timings[int(len(timings) * 0.95) - 1], 2)
@@ -56,7 +56,10 @@ def run(ctx: BenchContext) -> Figures:
     payments = int(os.environ.get("ANALYTICS_BENCH_PAYMENTS", "1000000"))
     database = f"{ctx.database.name}_bench_analytics"
     recreate_database(ctx, database)
-    env = server_env(ctx, database)
+    # Production settings refuse a local SMTP host; the benchmark sends no mail.
+    env = {**server_env(ctx, database), "EMAIL_HOST": os.environ.get("EMAIL_HOST", "smtp.invalid")}
+    if env["EMAIL_HOST"] in {"127.0.0.1", "localhost", "::1"}:
+        env["EMAIL_HOST"] = "smtp.invalid"
     manage(env, "migrate", "--noinput")
     seeded = _helper(env, "seed", "--payments", str(payments), "--days", "90")
     ingest = _helper(env, "ingest", "--events", os.environ.get("ANALYTICS_BENCH_EVENTS", "20000"))

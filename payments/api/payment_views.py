@@ -54,6 +54,7 @@ class DisputeFilter(ListFilterSet):
 class PaymentMethodListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "list_payment_methods", "POST": "create_payment_method"}
 
     @extend_schema(
         operation_id="payment_methods_list",
@@ -85,6 +86,7 @@ class PaymentMethodListView(ApiView):
 class PaymentMethodDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_payment_method"}
 
     @extend_schema(operation_id="payment_methods_retrieve", responses=PaymentMethodSerializer)
     def get(self, request: Request, payment_method_id: str) -> Response:
@@ -95,6 +97,7 @@ class PaymentMethodDetailView(ApiView):
 class PaymentMethodDetachView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "detach_payment_method"}
 
     @extend_schema(
         operation_id="payment_methods_detach", request=None, responses=PaymentMethodSerializer
@@ -110,6 +113,8 @@ class PaymentListView(ApiView):
     filterset_class = PaymentFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "list_payments", "POST": "create_payment"}
+    approvable = True
 
     @extend_schema(
         operation_id="payments_list",
@@ -140,6 +145,7 @@ class PaymentListView(ApiView):
 class PaymentDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_payment"}
 
     @extend_schema(operation_id="payments_retrieve", responses=PaymentSerializer)
     def get(self, request: Request, payment_id: str) -> Response:
@@ -150,6 +156,9 @@ class PaymentDetailView(ApiView):
 class PaymentConfirmView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "confirm_payment"}
+    approvable = True
+    url_arguments = {"payment_id": "id"}
 
     @extend_schema(
         operation_id="payments_confirm",
@@ -167,6 +176,7 @@ class PaymentConfirmView(ApiView):
 class PaymentCaptureView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "capture_payment"}
 
     @extend_schema(
         operation_id="payments_capture",
@@ -186,6 +196,7 @@ class PaymentCaptureView(ApiView):
 class PaymentCancelView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "cancel_payment"}
 
     @extend_schema(
         operation_id="payments_cancel", request=PaymentCancelSerializer, responses=PaymentSerializer
@@ -203,6 +214,7 @@ class SandboxThreeDSecureView(ApiView):
 
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"GET": "complete_3ds", "POST": "complete_3ds"}
 
     @extend_schema(
         operation_id="sandbox_3ds_complete",
@@ -220,6 +232,8 @@ class SandboxThreeDSecureView(ApiView):
 class RefundListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "refunds:write"}
+    operations = {"GET": "list_refunds", "POST": "create_refund"}
+    approvable = True
 
     @extend_schema(
         operation_id="refunds_list",
@@ -250,6 +264,7 @@ class RefundListView(ApiView):
 class RefundDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_refund"}
 
     @extend_schema(operation_id="refunds_retrieve", responses=RefundSerializer)
     def get(self, request: Request, refund_id: str) -> Response:
@@ -261,6 +276,7 @@ class DisputeListView(ApiView):
     filterset_class = DisputeFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "list_disputes"}
 
     @extend_schema(
         operation_id="disputes_list",
@@ -275,6 +291,7 @@ class DisputeListView(ApiView):
 class DisputeDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "get_dispute", "POST": "update_dispute"}
 
     @extend_schema(operation_id="disputes_retrieve", responses=DisputeSerializer)
     def get(self, request: Request, dispute_id: str) -> Response:
@@ -297,6 +314,7 @@ class DisputeDetailView(ApiView):
 class DisputeCloseView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "close_dispute"}
 
     @extend_schema(operation_id="disputes_close", request=None, responses=DisputeSerializer)
     def post(self, request: Request, dispute_id: str) -> Response:
@@ -307,6 +325,9 @@ class DisputeCloseView(ApiView):
 class WalletTopUpView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "wallets:write"}
+    operations = {"POST": "top_up_wallet"}
+    approvable = True
+    url_arguments = {"wallet_id": "id"}
 
     @extend_schema(
         operation_id="wallets_top_up",

@@ -23,6 +23,7 @@ _CustomerOrDeleted = PolymorphicProxySerializer(
 class CustomerListView(ApiView):
     permission_classes = [IsAuthenticatedActor, ScopePermission]
     required_scopes = {"GET": "customers:read", "POST": "customers:write"}
+    operations = {"GET": "list_customers", "POST": "create_customer"}
 
     @extend_schema(
         operation_id="customers_list",
@@ -54,6 +55,7 @@ class CustomerDetailView(ApiView):
         "POST": "customers:write",
         "DELETE": "customers:write",
     }
+    operations = {"GET": "get_customer", "POST": "update_customer", "DELETE": "delete_customer"}
 
     @extend_schema(operation_id="customers_retrieve", responses=_CustomerOrDeleted)
     def get(self, request: Request, customer_id: str) -> Response:

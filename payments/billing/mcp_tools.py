@@ -90,6 +90,7 @@ def _create_amount(call_data: dict[str, Any]) -> tuple[int, str]:
 @tool(
     "create_subscription",
     scope="billing:write",
+    policy_in_service=True,
     input=s.SubscriptionCreateSerializer,
     output=SubscriptionSerializer,
     effect=Effect.MONEY,
@@ -127,6 +128,7 @@ def _update_amount(data: dict[str, Any]) -> tuple[int, str]:
 @tool(
     "update_subscription",
     scope="billing:write",
+    policy_in_service=True,
     input=UpdateInput,
     output=SubscriptionSerializer,
     effect=Effect.MONEY,
@@ -243,6 +245,7 @@ def _pay_amount(data: dict[str, Any]) -> tuple[int, str]:
 @tool(
     "pay_invoice",
     scope="billing:write",
+    policy_in_service=True,
     input=PayInput,
     output=InvoiceSerializer,
     effect=Effect.MONEY,

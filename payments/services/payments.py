@@ -22,6 +22,7 @@ from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
 from compliance.rules.attributes import risk_subject_for
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_check, policy_enforce
 from mcp_payments.api.logging import interface_var
 from mcp_payments.audit.records import audit_record
 from mcp_payments.events.jobs import enqueue_on_commit
@@ -37,6 +38,7 @@ from payments.exceptions import (
     PaymentNotCapturable,
     PaymentNotFound,
     PaymentUnexpectedState,
+    ProviderUnavailableError,
 )
 from payments.fees import card_fee, pricing_for
 from payments.ledger_entries import capture_entry
@@ -123,11 +125,19 @@ def _resolve_method(
     return method
 
 
-def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
+def payment_create(
+    *, context: AuthContext, request: PaymentRequest, operation: str = "create_payment"
+) -> Payment:
     """Create a payment; with `confirm`, confirm it in the same call (402 on decline).
-    Emits `payment.created`."""
+    Emits `payment.created`. The caller's agent policy applies to `operation` (a top-up passes
+    `top_up_wallet`); with `confirm` the amount counts against it (403, or an approval)."""
     if context.merchant is None:
         raise MerchantRequired()
+    if request.confirm:
+        # No query: refused or sent for approval before the provider is asked anything.
+        policy_check(
+            context=context, operation=operation, amount=request.amount, currency=request.currency
+        )
     customer = (
         customer_get(context=context, customer_id=request.customer, param="customer")
         if request.customer
@@ -165,11 +175,15 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
     )
     if not request.confirm:
         with transaction.atomic():
+            policy_enforce(context=context, operation=operation)
             payment.save(force_insert=True)
             emit("payment.created", payment)
         return payment
     assessment = _assess(payment)
     with transaction.atomic():
+        policy_enforce(
+            context=context, operation=operation, amount=payment.amount, currency=payment.currency
+        )
         payment.risk = assessment.as_dict()
         if assessment.level != "highest":
             payment.status = PaymentStatus.PROCESSING
@@ -186,18 +200,37 @@ def payment_confirm(
     *, context: AuthContext, payment_id: str, payment_method: str | None = None
 ) -> Payment:
     """Confirm with the attached (or given) payment method. 409 unless the payment awaits a
-    payment method or confirmation; 402 on decline or risk block."""
+    payment method or confirmation; 402 on decline or risk block. The card is looked up at the
+    provider (`tokenize`) before the payment's row is locked, never while it is held."""
+    current = _scoped_payments(context).filter(pk=payment_id).first()
+    if current is None:
+        raise PaymentNotFound(f"No such payment: '{payment_id}'", param="id")
+    _require_confirmable(current)
+    method = (
+        _resolve_method(context, payment_method, current.customer_id)
+        if payment_method
+        else current.payment_method
+    )
+    if method is None:
+        raise PaymentMethodRequired()
+    policy_check(
+        context=context,
+        operation="confirm_payment",
+        amount=current.amount,
+        currency=current.currency,
+    )
+    card = get_provider().tokenize(token=method.provider_token)
     with transaction.atomic():
         payment = _lock(context, payment_id)
-        if payment.status not in CONFIRMABLE:
-            raise PaymentUnexpectedState(
-                f"This payment is {payment.status}; it cannot be confirmed."
-            )
-        if payment_method:
-            payment.payment_method = _resolve_method(context, payment_method, payment.customer_id)
-        if payment.payment_method is None:
-            raise PaymentMethodRequired()
-        assessment = _assess(payment)
+        _require_confirmable(payment)
+        policy_enforce(
+            context=context,
+            operation="confirm_payment",
+            amount=payment.amount,
+            currency=payment.currency,
+        )
+        payment.payment_method = method
+        assessment = _score(payment, card.risk_signal)
         payment.risk = assessment.as_dict()
         payment.source, payment.api_key_id = payment_origin(context)
         if assessment.level == "highest":
@@ -219,9 +252,20 @@ def payment_confirm(
     return _authorize(context, payment, assessment)
 
 
+def _require_confirmable(payment: Payment) -> None:
+    if payment.status not in CONFIRMABLE:
+        raise PaymentUnexpectedState(f"This payment is {payment.status}; it cannot be confirmed.")
+
+
 def _assess(payment: Payment) -> RiskAssessment:
+    """Look the card up at the provider (outside any transaction) and score the payment."""
     card = get_provider().tokenize(token=payment.payment_method.provider_token)
-    return risk_score_payment(subject=risk_subject_for(payment, card.risk_signal))
+    return _score(payment, card.risk_signal)
+
+
+def _score(payment: Payment, provider_signal: str | None) -> RiskAssessment:
+    """Score a payment (attributes as of its creation, model, merchant rules)."""
+    return risk_score_payment(subject=risk_subject_for(payment, provider_signal))
 
 
 def _block(context: AuthContext, payment: Payment, assessment: RiskAssessment) -> None:
@@ -425,9 +469,15 @@ def payment_capture(
     *, context: AuthContext, payment_id: str, amount_to_capture: int | None = None
 ) -> Payment:
     """Capture an authorization fully or partly; the rest is released. Emits
-    `payment.captured` and `payment.succeeded`; audited."""
+    `payment.captured` and `payment.succeeded`; audited.
+
+    Three steps, never holding the row lock across the provider call: record the intent (the
+    payment is `processing` until the provider answered), call the provider, book the outcome.
+    A crash in between leaves a `processing` payment that reconciliation resolves from the
+    provider's record (captured → booked; still authorized → back to `requires_capture`)."""
     with transaction.atomic():
         payment = _lock(context, payment_id)
+        policy_enforce(context=context, operation="capture_payment")
         if payment.status != PaymentStatus.REQUIRES_CAPTURE:
             raise PaymentNotCapturable(f"This payment is {payment.status}.")
         amount = payment.amount_capturable if amount_to_capture is None else amount_to_capture
@@ -435,34 +485,70 @@ def payment_capture(
             raise AmountExceedsCapturable(
                 f"Cannot capture {amount}: only {payment.amount_capturable} is capturable."
             )
+        _touch(payment, status=PaymentStatus.PROCESSING)
+    try:
         result = get_provider().capture(charge_id=payment.provider_charge_id, amount=amount)
-        _capture_booked(context, payment, result.amount_captured, authorized=True)
-        if result.dispute_expected:
-            _schedule_sandbox_dispute(payment.id)
-        return payment
+    except ProviderUnavailable:
+        _book_still_authorized(context, payment)
+        raise ProviderUnavailableError() from None
+    return payment_book_outcome(context=context, payment_id=payment.id, result=result)
+
+
+def _book_still_authorized(context: AuthContext | None, payment: Payment) -> Payment:
+    """The provider refused to act (unavailable): the authorization stands as it was."""
+    return payment_book_outcome(
+        context=context,
+        payment_id=payment.id,
+        result=ChargeResult("authorized", payment.provider_charge_id),
+    )
 
 
 def payment_cancel(
     *, context: AuthContext | None, payment_id: str, reason: str = "requested_by_customer"
 ) -> Payment:
     """Cancel before capture (an authorization is voided at the provider). Emits
-    `payment.canceled`; 409 `payment_not_cancelable` otherwise."""
+    `payment.canceled`; 409 `payment_not_cancelable` otherwise.
+
+    An authorization is voided in three steps (intent `processing` with the reason, provider
+    call outside any lock, booking); reconciliation books a crash in between from the
+    provider's record (voided → canceled)."""
     with transaction.atomic():
         payment = _lock(context, payment_id)
+        policy_enforce(context=context, operation="cancel_payment")
         if payment.status not in CANCELABLE:
             raise PaymentNotCancelable(f"This payment is {payment.status}.")
-        if payment.status == PaymentStatus.REQUIRES_CAPTURE:
-            get_provider().void(charge_id=payment.provider_charge_id)
-        _touch(
-            payment,
-            status=PaymentStatus.CANCELED,
-            amount_capturable=0,
-            cancellation_reason=reason,
-            next_action=None,
-        )
-        emit("payment.canceled", payment)
-        _audit(context, payment, "payment.canceled", reason=reason)
-        return payment
+        if payment.status != PaymentStatus.REQUIRES_CAPTURE:
+            return _canceled(context, payment, reason)
+        _touch(payment, status=PaymentStatus.PROCESSING, cancellation_reason=reason)
+    try:
+        get_provider().void(charge_id=payment.provider_charge_id)
+    except ProviderUnavailable:
+        _book_still_authorized(context, payment)
+        raise ProviderUnavailableError() from None
+    return payment_book_canceled(context=context, payment_id=payment.id)
+
+
+def _canceled(context: AuthContext | None, payment: Payment, reason: str) -> Payment:
+    _touch(
+        payment,
+        status=PaymentStatus.CANCELED,
+        amount_capturable=0,
+        cancellation_reason=reason,
+        next_action=None,
+    )
+    emit("payment.canceled", payment)
+    _audit(context, payment, "payment.canceled", reason=reason)
+    return payment
+
+
+def payment_book_canceled(*, context: AuthContext | None, payment_id: str) -> Payment:
+    """Book a void the provider confirmed for a payment `processing` its cancel (a payment
+    already resolved is returned unchanged: reconciliation and the caller cannot book twice)."""
+    with transaction.atomic():
+        payment = _lock(None, payment_id)
+        if payment.status != PaymentStatus.PROCESSING:
+            return payment
+        return _canceled(context, payment, payment.cancellation_reason or "requested_by_customer")
 
 
 def payment_expire_authorizations(*, limit: int = 200) -> int:

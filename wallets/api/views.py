@@ -60,6 +60,7 @@ class PayoutFilter(ListFilterSet):
 class WalletListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "wallets:write"}
+    operations = {"GET": "list_wallets", "POST": "create_wallet"}
 
     @extend_schema(
         operation_id="wallets_list",
@@ -91,6 +92,7 @@ class WalletListView(ApiView):
 class WalletDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_wallet"}
 
     @extend_schema(operation_id="wallets_retrieve", responses=WalletSerializer)
     def get(self, request: Request, wallet_id: str) -> Response:
@@ -102,6 +104,7 @@ class WalletFreezeView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "wallets:write"}
     freeze = True
+    operations = {"POST": "freeze_wallet"}
 
     @extend_schema(request=FreezeSerializer, responses={200: WalletSerializer})
     def post(self, request: Request, wallet_id: str) -> Response:
@@ -113,11 +116,13 @@ class WalletFreezeView(ApiView):
 
 class WalletUnfreezeView(WalletFreezeView):
     freeze = False
+    operations = {"POST": "unfreeze_wallet"}
 
 
 class WalletTransactionsView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_wallet_transactions"}
 
     @extend_schema(
         operation_id="wallets_transactions", responses=list_serializer(WalletTransactionSerializer)
@@ -131,6 +136,8 @@ class WalletTransactionsView(ApiView):
 class TransferListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "transfers:write"}
+    operations = {"GET": "list_transfers", "POST": "create_transfer"}
+    approvable = True
 
     @extend_schema(
         operation_id="transfers_list",
@@ -155,6 +162,7 @@ class TransferListView(ApiView):
 class TransferDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_transfer"}
 
     @extend_schema(operation_id="transfers_retrieve", responses=TransferSerializer)
     def get(self, request: Request, transfer_id: str) -> Response:
@@ -165,6 +173,7 @@ class TransferDetailView(ApiView):
 class TransferPostView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "post_transfer"}
 
     @extend_schema(
         operation_id="transfers_post", request=TransferPostSerializer, responses=TransferSerializer
@@ -178,6 +187,7 @@ class TransferPostView(ApiView):
 class TransferVoidView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "void_transfer"}
 
     @extend_schema(operation_id="transfers_void", request=None, responses=TransferSerializer)
     def post(self, request: Request, transfer_id: str) -> Response:
@@ -185,20 +195,17 @@ class TransferVoidView(ApiView):
         return Response(TransferSerializer(transfer).data)
 
 
-def _batch_items(**kwargs: Any) -> serializers.Serializer:
-    return inline_serializer(
+_BatchItem = type(
+    inline_serializer(
         "TransferBatchResult",
         {
             "index": serializers.IntegerField(),
             "transfer": TransferSerializer(allow_null=True),
             "error": serializers.DictField(allow_null=True),
         },
-        many=True,
-        **kwargs,
     )
-
-
-_BatchItems = _batch_items()
+)
+_BatchItems = _BatchItem(many=True)
 _BatchResponse = inline_serializer(
     "TransferBatch",
     {
@@ -220,8 +227,10 @@ _BatchFailedResponse = inline_serializer(
                 "param": serializers.CharField(
                     allow_null=True, help_text="The first failing item: `transfers[i]`."
                 ),
-                "results": _batch_items(
-                    required=False, help_text="`batch_failed` only: every item's outcome."
+                "results": _BatchItem(
+                    many=True,
+                    required=False,
+                    help_text="`batch_failed` only: every item's outcome.",
                 ),
             },
         )
@@ -232,6 +241,8 @@ _BatchFailedResponse = inline_serializer(
 class TransferBatchView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "create_transfer_batch"}
+    approvable = True
 
     @extend_schema(
         operation_id="transfers_batch",
@@ -239,41 +250,46 @@ class TransferBatchView(ApiView):
         responses={200: _BatchResponse, 400: _BatchFailedResponse},
     )
     def post(self, request: Request) -> Response:
-        batch = _valid(TransferBatchSerializer, request.data).validated_data
-        items = []
-        for item in batch["transfers"]:
-            serializer = TransferCreateSerializer(data=item)
-            items.append(serializer.to_request() if serializer.is_valid() else serializer.errors)
-        requests = [
-            _BatchValidationError(item) if isinstance(item, dict) else item for item in items
-        ]
-        applied, results = transfers.transfer_batch(
-            context=self.ctx, requests=requests, atomic=batch["atomic"]
-        )
-        rendered = [
-            {
-                "index": result.index,
-                "transfer": result.representation,
-                "error": _error_of(result.error)["error"] if result.error else None,
-            }
-            for result in results
-        ]
-        if not applied:
-            # One error shape (API.md §1): the atomic failure is the envelope, items inside it.
-            first = next(item for item in rendered if item["error"] is not None)
-            param = f"transfers[{first['index']}]"
-            raise BatchFailed(
-                f"The atomic batch was not applied: {param} failed ({first['error']['code']}).",
-                param=param,
-                extra={"results": rendered},
-            )
-        body = {
-            "object": "transfer_batch",
-            "atomic": batch["atomic"],
-            "applied": applied,
-            "results": rendered,
+        return Response(transfer_batch_response(self.ctx, request.data)[1], status=200)
+
+
+def transfer_batch_response(context, data: Any) -> tuple[int, dict[str, Any]]:
+    """`POST /transfers/batch` from its body: (200, the batch representation); an atomic batch
+    that was not applied raises `BatchFailed` (400, the items inside the envelope). Also the
+    `create_transfer_batch` operation's executor (an approved batch runs again)."""
+    batch = _valid(TransferBatchSerializer, data).validated_data
+    items = []
+    for item in batch["transfers"]:
+        serializer = TransferCreateSerializer(data=item)
+        items.append(serializer.to_request() if serializer.is_valid() else serializer.errors)
+    requests = [_BatchValidationError(item) if isinstance(item, dict) else item for item in items]
+    applied, results = transfers.transfer_batch(
+        context=context, requests=requests, atomic=batch["atomic"]
+    )
+    rendered = [
+        {
+            "index": result.index,
+            "transfer": result.representation,
+            "error": _error_of(result.error)["error"] if result.error else None,
         }
-        return Response(body, status=200)
+        for result in results
+    ]
+    if not applied:
+        # One error shape (API.md §1): the atomic failure is the envelope, items inside it.
+        first = next(item for item in rendered if item["error"] is not None)
+        param = f"transfers[{first['index']}]"
+        raise BatchFailed(
+            f"The atomic batch was not applied: {param} failed ({first['error']['code']}).",
+            param=param,
+            extra={"results": rendered},
+        )
+    body = {
+        "object": "transfer_batch",
+        "atomic": batch["atomic"],
+        "applied": applied,
+        "results": rendered,
+    }
+    return 200, body
 
 
 class _BatchValidationError(ApplicationError):
@@ -294,6 +310,8 @@ class PayoutListView(ApiView):
     filterset_class = PayoutFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "payouts:write"}
+    operations = {"GET": "list_payouts", "POST": "create_payout"}
+    approvable = True
 
     @extend_schema(operation_id="payouts_list", responses=list_serializer(PayoutSerializer))
     def get(self, request: Request) -> Response:
@@ -323,6 +341,7 @@ class PayoutListView(ApiView):
 class PayoutDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_payout"}
 
     @extend_schema(operation_id="payouts_retrieve", responses=PayoutSerializer)
     def get(self, request: Request, payout_id: str) -> Response:
@@ -333,6 +352,7 @@ class PayoutDetailView(ApiView):
 class PayoutCancelView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payouts:write"}
+    operations = {"POST": "cancel_payout"}
 
     @extend_schema(operation_id="payouts_cancel", request=None, responses=PayoutSerializer)
     def post(self, request: Request, payout_id: str) -> Response:
@@ -343,6 +363,7 @@ class PayoutCancelView(ApiView):
 class LedgerAccountListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_ledger_accounts"}
 
     @extend_schema(
         operation_id="ledger_accounts_list", responses=list_serializer(LedgerAccountSerializer)
@@ -355,6 +376,7 @@ class LedgerAccountListView(ApiView):
 class LedgerAccountDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_ledger_account"}
 
     @extend_schema(
         operation_id="ledger_accounts_retrieve",
@@ -371,6 +393,7 @@ class LedgerAccountDetailView(ApiView):
 class JournalEntryListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_journal_entries"}
 
     @extend_schema(
         operation_id="ledger_entries_list", responses=list_serializer(JournalEntrySerializer)
@@ -383,6 +406,7 @@ class JournalEntryListView(ApiView):
 class JournalEntryDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_journal_entry"}
 
     @extend_schema(operation_id="ledger_entries_retrieve", responses=JournalEntrySerializer)
     def get(self, request: Request, entry_id: str) -> Response:
@@ -411,6 +435,7 @@ _TrialBalance = inline_serializer(
 
 class TrialBalanceView(ApiView):
     permission_classes = [IsAuthenticatedActor, IsPlatformStaff]
+    operations = {"GET": "get_trial_balance"}
 
     @extend_schema(operation_id="ledger_trial_balance", responses=_TrialBalance)
     def get(self, request: Request) -> Response:
@@ -454,6 +479,7 @@ _MerchantBalance = inline_serializer(
 class MerchantBalanceView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_balance"}
 
     @extend_schema(operation_id="balance_retrieve", responses=_MerchantBalance)
     def get(self, request: Request) -> Response:
@@ -464,6 +490,7 @@ class MerchantBalanceView(ApiView):
 class BalanceTransactionListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "list_balance_transactions"}
 
     @extend_schema(
         operation_id="balance_transactions_list",

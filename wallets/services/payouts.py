@@ -7,6 +7,7 @@ from django.utils import timezone
 from compliance.kyc import kyc_check_amount
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_enforce
 from mcp_payments.audit.records import audit_record
 from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit
@@ -58,6 +59,7 @@ def payout_create(
     if wallet is not None:
         kyc_check_amount(customer_id=wallet.customer_id, amount=amount, currency=currency)
     with transaction.atomic():
+        policy_enforce(context=context, operation="create_payout", amount=amount, currency=currency)
         source: LedgerAccount = (
             wallet.account
             if wallet is not None
@@ -114,6 +116,7 @@ def payout_cancel(*, context: AuthContext, payout_id: str) -> Payout:
     `payout.canceled`; audited. Any other state → 409 `payout_not_cancelable`."""
     payout_get(context=context, payout_id=payout_id)
     with transaction.atomic():
+        policy_enforce(context=context, operation="cancel_payout")
         payout = lock_payout(Payout.objects.select_related("source_account"), payout_id)
         if payout.status != PayoutStatus.PENDING:
             raise PayoutNotCancelable(f"This payout is {payout.status}.")

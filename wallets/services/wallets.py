@@ -5,6 +5,7 @@ from django.db import transaction
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.customers import customer_require
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_enforce
 from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from wallets.enums import AccountType, WalletStatus
@@ -54,6 +55,7 @@ def wallet_create(
 def _set_frozen(*, context: AuthContext, wallet_id: str, frozen: bool, reason: str) -> Wallet:
     target = WalletStatus.FROZEN if frozen else WalletStatus.ACTIVE
     with transaction.atomic():
+        policy_enforce(context=context, operation="freeze_wallet" if frozen else "unfreeze_wallet")
         wallet = wallet_get(context=context, wallet_id=wallet_id)
         wallet = lock_wallets(Wallet.objects.select_related("account"), [wallet.pk])[wallet.pk]
         if wallet.status == target:

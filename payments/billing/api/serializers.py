@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mcp_payments.api.serializers import (
@@ -109,6 +111,7 @@ class ItemInput(StrictSerializer):
         return data
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TrialEndField(serializers.Field):
     """`"now"` or a timestamp (unix seconds or RFC 3339)."""
 
@@ -133,6 +136,7 @@ def _timestamp(field: serializers.Field, data: Any):
     raise serializers.ValidationError("Expected unix seconds or an RFC 3339 time.", code="invalid")
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TimestampInput(serializers.Field):
     def to_internal_value(self, data: Any):
         return _timestamp(self, data)
@@ -227,6 +231,7 @@ class InvoicePaySerializer(StrictSerializer):
     paid_out_of_band = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_field(OpenApiTypes.INT64)
 class SignedAmountField(serializers.Field):
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int) or data == 0:

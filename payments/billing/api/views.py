@@ -45,6 +45,8 @@ class BillingView(ApiView):
 
 
 class ProductListView(BillingView):
+    operations = {"GET": "list_products", "POST": "create_product"}
+
     @extend_schema(operation_id="products_list", responses=list_serializer(ProductSerializer))
     def get(self, request: Request) -> Response:
         products = selectors.product_list(context=self.ctx, active=_flag(request, "active"))
@@ -62,6 +64,8 @@ class ProductListView(BillingView):
 
 
 class ProductDetailView(BillingView):
+    operations = {"GET": "get_product", "POST": "update_product"}
+
     @extend_schema(operation_id="products_retrieve", responses=ProductSerializer)
     def get(self, request: Request, product_id: str) -> Response:
         product = selectors.product_get(context=self.ctx, product_id=product_id)
@@ -79,6 +83,8 @@ class ProductDetailView(BillingView):
 
 
 class PriceListView(BillingView):
+    operations = {"GET": "list_prices", "POST": "create_price"}
+
     @extend_schema(operation_id="prices_list", responses=list_serializer(PriceSerializer))
     def get(self, request: Request) -> Response:
         prices = selectors.price_list(
@@ -100,6 +106,8 @@ class PriceListView(BillingView):
 
 
 class PriceDetailView(BillingView):
+    operations = {"GET": "get_price", "POST": "update_price"}
+
     @extend_schema(operation_id="prices_retrieve", responses=PriceSerializer)
     def get(self, request: Request, price_id: str) -> Response:
         price = selectors.price_get(context=self.ctx, price_id=price_id)
@@ -115,6 +123,9 @@ class PriceDetailView(BillingView):
 
 
 class SubscriptionListView(BillingView):
+    operations = {"GET": "list_subscriptions", "POST": "create_subscription"}
+    approvable = True
+
     @extend_schema(
         operation_id="subscriptions_list", responses=list_serializer(SubscriptionSerializer)
     )
@@ -140,6 +151,10 @@ class SubscriptionListView(BillingView):
 
 
 class SubscriptionDetailView(BillingView):
+    operations = {"GET": "get_subscription", "POST": "update_subscription"}
+    approvable = True
+    url_arguments = {"subscription_id": "id"}  # an approved update runs update_subscription
+
     @extend_schema(operation_id="subscriptions_retrieve", responses=SubscriptionSerializer)
     def get(self, request: Request, subscription_id: str) -> Response:
         row = selectors.subscription_get(context=self.ctx, subscription_id=subscription_id)
@@ -159,6 +174,8 @@ class SubscriptionDetailView(BillingView):
 
 
 class SubscriptionCancelView(BillingView):
+    operations = {"POST": "cancel_subscription"}
+
     @extend_schema(
         operation_id="subscriptions_cancel",
         request=s.SubscriptionCancelSerializer,
@@ -173,6 +190,8 @@ class SubscriptionCancelView(BillingView):
 
 
 class SubscriptionPauseView(BillingView):
+    operations = {"POST": "pause_subscription"}
+
     @extend_schema(
         operation_id="subscriptions_pause",
         request=s.SubscriptionPauseSerializer,
@@ -187,6 +206,8 @@ class SubscriptionPauseView(BillingView):
 
 
 class SubscriptionResumeView(BillingView):
+    operations = {"POST": "resume_subscription"}
+
     @extend_schema(
         operation_id="subscriptions_resume",
         request=s.SubscriptionResumeSerializer,
@@ -203,6 +224,8 @@ class SubscriptionResumeView(BillingView):
 
 
 class SubscriptionDiscountView(BillingView):
+    operations = {"DELETE": "delete_subscription_discount"}
+
     @extend_schema(operation_id="subscriptions_discount_delete", responses=SubscriptionSerializer)
     def delete(self, request: Request, subscription_id: str) -> Response:
         row = subscriptions.subscription_discount_delete(
@@ -212,6 +235,8 @@ class SubscriptionDiscountView(BillingView):
 
 
 class InvoiceListView(BillingView):
+    operations = {"GET": "list_invoices", "POST": "create_invoice"}
+
     @extend_schema(operation_id="invoices_list", responses=list_serializer(InvoiceSerializer))
     def get(self, request: Request) -> Response:
         rows = selectors.invoice_list(
@@ -239,6 +264,8 @@ class InvoiceListView(BillingView):
 
 
 class InvoiceUpcomingView(BillingView):
+    operations = {"GET": "preview_invoice"}
+
     @extend_schema(operation_id="invoices_upcoming", responses=dict)
     def get(self, request: Request) -> Response:
         from mcp_payments.api.errors import InvalidRequest
@@ -258,6 +285,8 @@ class InvoiceUpcomingView(BillingView):
 
 
 class InvoiceDetailView(BillingView):
+    operations = {"GET": "get_invoice"}
+
     @extend_schema(operation_id="invoices_retrieve", responses=InvoiceSerializer)
     def get(self, request: Request, invoice_id: str) -> Response:
         invoice = selectors.invoice_get(context=self.ctx, invoice_id=invoice_id)
@@ -265,6 +294,8 @@ class InvoiceDetailView(BillingView):
 
 
 class InvoiceLinesView(BillingView):
+    operations = {"GET": "list_invoice_lines"}
+
     @extend_schema(operation_id="invoices_lines", responses=list_serializer(InvoiceLineSerializer))
     def get(self, request: Request, invoice_id: str) -> Response:
         lines = selectors.invoice_lines(context=self.ctx, invoice_id=invoice_id)
@@ -272,21 +303,49 @@ class InvoiceLinesView(BillingView):
 
 
 class InvoiceActionView(BillingView):
-    action = ""
+    """finalize, void, mark_uncollectible: no body, the invoice back."""
 
-    @extend_schema(operation_id="invoices_action", request=None, responses=InvoiceSerializer)
+    service = staticmethod(invoices.invoice_finalize)
+
     def post(self, request: Request, invoice_id: str) -> Response:
-        service = {
-            "finalize": invoices.invoice_finalize,
-            "void": invoices.invoice_void,
-            "mark_uncollectible": invoices.invoice_mark_uncollectible,
-        }[self.action]
         _valid(s.StrictSerializer, request.data)
-        invoice = service(context=self.ctx, invoice_id=invoice_id)
+        invoice = self.service(context=self.ctx, invoice_id=invoice_id)
         return Response(InvoiceSerializer(invoice).data)
 
 
+class InvoiceFinalizeView(InvoiceActionView):
+    operations = {"POST": "finalize_invoice"}
+
+    @extend_schema(operation_id="invoices_finalize", request=None, responses=InvoiceSerializer)
+    def post(self, request: Request, invoice_id: str) -> Response:
+        return super().post(request, invoice_id)
+
+
+class InvoiceVoidView(InvoiceActionView):
+    operations = {"POST": "void_invoice"}
+    service = staticmethod(invoices.invoice_void)
+
+    @extend_schema(operation_id="invoices_void", request=None, responses=InvoiceSerializer)
+    def post(self, request: Request, invoice_id: str) -> Response:
+        return super().post(request, invoice_id)
+
+
+class InvoiceUncollectibleView(InvoiceActionView):
+    operations = {"POST": "mark_uncollectible_invoice"}
+    service = staticmethod(invoices.invoice_mark_uncollectible)
+
+    @extend_schema(
+        operation_id="invoices_mark_uncollectible", request=None, responses=InvoiceSerializer
+    )
+    def post(self, request: Request, invoice_id: str) -> Response:
+        return super().post(request, invoice_id)
+
+
 class InvoicePayView(BillingView):
+    operations = {"POST": "pay_invoice"}
+    approvable = True
+    url_arguments = {"invoice_id": "id"}  # an approved payment runs pay_invoice
+
     @extend_schema(
         operation_id="invoices_pay", request=s.InvoicePaySerializer, responses=InvoiceSerializer
     )
@@ -298,6 +357,8 @@ class InvoicePayView(BillingView):
 
 
 class InvoiceItemListView(BillingView):
+    operations = {"GET": "list_invoice_items", "POST": "create_invoice_item"}
+
     @extend_schema(
         operation_id="invoice_items_list", responses=list_serializer(InvoiceItemSerializer)
     )
@@ -319,6 +380,8 @@ class InvoiceItemListView(BillingView):
 
 
 class CouponListView(BillingView):
+    operations = {"GET": "list_coupons", "POST": "create_coupon"}
+
     @extend_schema(operation_id="coupons_list", responses=list_serializer(CouponSerializer))
     def get(self, request: Request) -> Response:
         return Response(
@@ -337,6 +400,8 @@ class CouponListView(BillingView):
 
 
 class CouponDetailView(BillingView):
+    operations = {"GET": "get_coupon", "DELETE": "delete_coupon"}
+
     @extend_schema(operation_id="coupons_retrieve", responses=CouponSerializer)
     def get(self, request: Request, coupon_id: str) -> Response:
         coupon = selectors.coupon_get(context=self.ctx, coupon_id=coupon_id)
@@ -349,6 +414,7 @@ class CouponDetailView(BillingView):
 
 
 class TestClockListView(BillingView):
+    operations = {"GET": "list_test_clocks", "POST": "create_test_clock"}
     __test__ = False
 
     @extend_schema(operation_id="test_clocks_list", responses=list_serializer(TestClockSerializer))
@@ -368,6 +434,7 @@ class TestClockListView(BillingView):
 
 
 class TestClockDetailView(BillingView):
+    operations = {"GET": "get_test_clock", "DELETE": "delete_test_clock"}
     __test__ = False
 
     @extend_schema(operation_id="test_clocks_retrieve", responses=TestClockSerializer)
@@ -382,6 +449,7 @@ class TestClockDetailView(BillingView):
 
 
 class TestClockAdvanceView(BillingView):
+    operations = {"POST": "advance_test_clock"}
     __test__ = False
 
     @extend_schema(

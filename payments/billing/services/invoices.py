@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from mcp_payments.accounts.context import AuthContext, system_context
+from mcp_payments.agents.enforcement import policy_enforce
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.api.idempotency import (
     Replay,
@@ -485,6 +486,13 @@ def invoice_pay(
         _check_payable(invoice)
         if invoice.attempt_in_progress:
             raise InvoicePaymentInProgress()
+        # Agent policy (BILLING.md §8): the invoice's amount_remaining, before any change.
+        policy_enforce(
+            context=context,
+            operation="pay_invoice",
+            amount=invoice.amount_remaining,
+            currency=invoice.currency,
+        )
         now = billing_now(invoice)
         if paid_out_of_band:
             mark_paid_locked(invoice, now=now, amount=0, out_of_band=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.agents.enforcement import policy_enforce
 from mcp_payments.events.services import emit
 from payments.models import Customer
 from payments.selectors import customer_get, payment_method_get
@@ -185,6 +186,16 @@ def subscription_create(*, context: AuthContext, params: SubscriptionParams) -> 
                 raise PriceInactive(param=f"items[{index}][price]")
         _check_same(prices)
         first = prices[0]
+        # Agent policy (BILLING.md §8): the recurring amount per period, never less than what
+        # the first invoice asks now. Before anything is written.
+        policy_enforce(
+            context=context,
+            operation="create_subscription",
+            amount=sum(
+                p.unit_amount * (i.quantity or 1) for p, i in zip(prices, params.items, strict=True)
+            ),
+            currency=first.currency,
+        )
         now = billing_now(customer)
         method = _method(context, customer, params.default_payment_method)
         trial_end = _trial_end(
@@ -528,6 +539,10 @@ def subscription_update(
             raise SubscriptionTerminal()
         before = snapshot(subscription)
         now = billing_now(subscription)
+        amount, currency = _update_policy_amount(subscription, params)
+        policy_enforce(
+            context=context, operation="update_subscription", amount=amount, currency=currency
+        )
         customer = subscription.customer
         if params.default_payment_method is not None:
             changed = params.default_payment_method != subscription.default_payment_method
@@ -570,6 +585,26 @@ def subscription_update(
         inv.invoice_attempt(invoice_id=retry_invoice)
     subscription.refresh_from_db()
     return subscription
+
+
+def _update_policy_amount(
+    subscription: Subscription, params: UpdateParams
+) -> tuple[int | None, str | None]:
+    """The larger of the amount due now (an update that invoices at once) and the recurring
+    amount per period after the change; None when the items do not change (nothing moves)."""
+    if not params.items:
+        return None, None
+    at = _proration_date(subscription, params.proration_date)
+    behavior = params.proration_behavior
+    plan = plan_update(subscription, params.items, at, behavior != ProrationBehavior.NONE)
+    recurring = sum(price.unit_amount * quantity for _, price, quantity in plan.keep)
+    due = 0
+    if plan.interval_change or behavior == ProrationBehavior.ALWAYS_INVOICE:
+        pending = inv.pending_lines(subscription.customer_id, subscription)
+        due = sum(line.amount for line in pending + plan.proration_lines)
+        if plan.interval_change:
+            due += recurring
+    return max(due, recurring), subscription.currency
 
 
 def _system(subscription: Subscription) -> AuthContext:

@@ -52,19 +52,21 @@ def _workers(processes, events_namespace, queue: str, count: int) -> None:
         processes.worker(queue, host)
 
 
-def test_two_workers_running_the_renewal_job_at_once_make_one_invoice_per_period(
+def test_two_workers_renew_once_per_period_and_run_a_test_clock_advance(
     processes,
     events_namespace,
     billing_queue,
+    settings,
     merchant,
+    client_for,
     catalog,  # noqa: F811
     customer,  # noqa: F811
 ):
-    # Given 30 trialing subscriptions whose trial has just ended (renewed by the job)
+    # Given 10 trialing subscriptions whose trial has just ended (renewed by the job)
     price = catalog(1200)
     context = AuthContext(merchant=merchant, scopes=frozenset(ALL_SCOPES))
     trial_end = timezone.now() + timedelta(hours=1)
-    for _ in range(30):
+    for _ in range(10):
         customer_id, _ = customer(token=None)
         subscription_create(
             context=context,
@@ -89,7 +91,7 @@ def test_two_workers_running_the_renewal_job_at_once_make_one_invoice_per_period
     # Then every subscription has exactly one renewal invoice for its new period
     def renewed():
         return (
-            Invoice.objects.filter(billing_reason="subscription_cycle").count() == 30
+            Invoice.objects.filter(billing_reason="subscription_cycle").count() == 10
             and not Subscription.objects.filter(status="trialing").exists()
         )
 
@@ -98,8 +100,38 @@ def test_two_workers_running_the_renewal_job_at_once_make_one_invoice_per_period
     per_period = Invoice.objects.filter(billing_reason="subscription_cycle").values_list(
         "subscription_id", "period_start"
     )
-    assert len(per_period) == len(set(per_period)) == 30
+    assert len(per_period) == len(set(per_period)) == 10
     assert set(Subscription.objects.values_list("status", flat=True)) == {"active"}
+
+    # And a test clock's advance runs on a live worker (the Celery task walks each due moment)
+    settings.BILLING_TEST_CLOCK_INLINE = False
+    api = client_for(merchant)
+    test_clock = ok(
+        api.post("/api/v1/test_clocks", {"frozen_time": "2026-01-15T00:00:00Z"}, format="json"),
+        201,
+    )
+    customer_id, method = customer(clock=test_clock["id"])
+    body = {"customer": customer_id, "items": [{"price": price}], "default_payment_method": method}
+    ok(api.post("/api/v1/subscriptions", body, format="json"), 201)
+    body = ok(
+        api.post(
+            f"/api/v1/test_clocks/{test_clock['id']}/advance",
+            {"frozen_time": "2026-03-16T00:00:00Z"},
+            format="json",
+        )
+    )
+    assert body["status"] == "advancing"
+    wait_until(
+        lambda: TestClock.objects.get(pk=test_clock["id"]).status == "ready",
+        timeout=90,
+        message=processes.logs_tail(),
+    )
+    paid = Invoice.objects.filter(test_clock_id=test_clock["id"], status="paid")
+    assert sorted(i.period_start.date().isoformat() for i in paid) == [
+        "2026-01-15",
+        "2026-02-15",
+        "2026-03-15",
+    ]
 
 
 def test_ten_clients_paying_one_invoice_at_once_charge_it_once(
@@ -150,56 +182,3 @@ def test_ten_clients_paying_one_invoice_at_once_charge_it_once(
     assert Payment.objects.filter(invoice_id=invoice_id).count() == 1
     invoice = Invoice.objects.get(pk=invoice_id)
     assert (invoice.status, invoice.amount_paid, invoice.attempt_count) == ("paid", 4200, 1)
-
-
-def test_a_test_clock_advance_runs_on_a_live_worker(
-    processes,
-    events_namespace,
-    billing_queue,
-    settings,
-    merchant,
-    client_for,
-    catalog,  # noqa: F811
-    customer,  # noqa: F811
-):
-    settings.BILLING_TEST_CLOCK_INLINE = False
-    api = client_for(merchant)
-    test_clock = ok(
-        api.post("/api/v1/test_clocks", {"frozen_time": "2026-01-15T00:00:00Z"}, format="json"),
-        201,
-    )
-    customer_id, method = customer(clock=test_clock["id"])
-    ok(
-        api.post(
-            "/api/v1/subscriptions",
-            {
-                "customer": customer_id,
-                "items": [{"price": catalog(900)}],
-                "default_payment_method": method,
-            },
-            format="json",
-        ),
-        201,
-    )
-    _workers(processes, events_namespace, billing_queue, 1)
-
-    body = ok(
-        api.post(
-            f"/api/v1/test_clocks/{test_clock['id']}/advance",
-            {"frozen_time": "2026-03-16T00:00:00Z"},
-            format="json",
-        )
-    )
-    assert body["status"] == "advancing"
-
-    wait_until(
-        lambda: TestClock.objects.get(pk=test_clock["id"]).status == "ready",
-        timeout=90,
-        message=processes.logs_tail(),
-    )
-    paid = Invoice.objects.filter(test_clock_id=test_clock["id"], status="paid")
-    assert sorted(i.period_start.date().isoformat() for i in paid) == [
-        "2026-01-15",
-        "2026-02-15",
-        "2026-03-15",
-    ]

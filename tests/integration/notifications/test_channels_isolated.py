@@ -19,8 +19,18 @@ import pytest
 from mcp_payments.celery import app
 from tests.integration.conftest import wait_until
 from tests.integration.notifications.test_webhooks_e2e import consuming, worker_answers
+from wallets import ledger
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_platform_account_cache():
+    """Platform ledger accounts are cached per process; each test's database is flushed."""
+    ledger._platform_cache.clear()
+    yield
+    ledger._platform_cache.clear()
+
 
 PROCESS_TIMEOUT = 90
 EMAILS = 500

@@ -187,7 +187,10 @@ def test_interval_date_range_and_timezone(api, payments):
         ({"source": "payments", "metrics": ["count"], "dimensions": ["password"]}, "dimensions[0]"),
         ({"source": "payments", "metrics": ["gross_volume"], "dimensions": []}, "dimensions"),
         ({"source": "users", "metrics": ["count"]}, "source"),
-        ({"source": "invoices", "metrics": ["count"]}, "source"),
+        (
+            {"source": "invoices", "metrics": ["count"], "dimensions": ["amount_due"]},
+            "dimensions[0]",
+        ),
         ({"source": "payments", "metrics": ["sum(amount)"]}, "metrics[0]"),
         (
             {

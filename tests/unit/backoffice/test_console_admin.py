@@ -47,7 +47,7 @@ def test_approval_page_shows_the_dry_run_and_verdict_then_approves(merchant, adm
     assert (
         '<strong>Moves</strong> <span class="tabular-nums whitespace-nowrap">$25.00</span>' in html
     )
-    assert "<strong>Verdict</strong>: allowed" in html
+    assert "<strong>Verdict</strong>: allowed<br><strong>Needs approval</strong>" in html
     assert "<strong>Approval above</strong>: <span" in html and "$10.00" in html
     assert "&quot;object&quot;: &quot;transfer&quot;" in html  # what it would create
     assert Transfer.objects.count() == 0  # the dry run left nothing

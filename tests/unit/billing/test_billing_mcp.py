@@ -61,7 +61,7 @@ def test_subscription_above_max_amount_per_call_is_refused_and_creates_nothing(
         {"customer": customer_id, "items": [{"price": price}], "default_payment_method": method},
     )
     assert outcome.status == "error"
-    assert outcome.body["error"]["code"] == "agent_amount_limit_exceeded"
+    assert outcome.body["error"]["code"] == "agent_policy_violation"
     assert not Subscription.objects.exists()
     assert not Invoice.objects.exists()
     assert not Event.objects.filter(type__startswith="subscription.").exists()

@@ -20,7 +20,7 @@ PERIOD = (datetime(2026, 4, 1, tzinfo=UTC) - START).total_seconds()
 changes = st.lists(
     st.tuples(
         st.integers(min_value=1, max_value=int(PERIOD) - 1),  # seconds into the period
-        st.integers(min_value=0, max_value=2),  # which price
+        st.integers(min_value=0, max_value=1),  # which price
         st.integers(min_value=1, max_value=7),  # quantity
     ),
     min_size=1,
@@ -29,7 +29,7 @@ changes = st.lists(
 
 
 @settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -38,8 +38,8 @@ def test_random_changes_stay_within_one_unit_and_revert_nets_zero(
     api, catalog, clock, customer, subscribe, advance, steps, currency
 ):
     # Given a monthly subscription (no card: send_invoice) under a clock at the period start
-    prices = [catalog(amount, currency=currency) for amount in (999, 1333, 50_001)]
-    amounts = dict(zip(prices, (999, 1333, 50_001), strict=True))
+    prices = [catalog(amount, currency=currency) for amount in (1333, 50_001)]
+    amounts = dict(zip(prices, (1333, 50_001), strict=True))
     test_clock = clock(START.isoformat())
     customer_id, _ = customer(clock=test_clock["id"], token=None)
     sub = ok(

@@ -81,6 +81,9 @@ def test_settlement_moves_the_net_from_pending_to_available(pay, api, time_machi
     assert settle_balances.apply().get() == 1
     assert balance(api) == ({"usd": 9_680}, {"usd": 0})
     assert settle_balances.apply().get() == 0
+    settled = Event.objects.get(type="payment.settled")
+    assert settled.object_id == Payment.objects.get().id
+    assert settled.data["object"]["status"] == "succeeded"
     rows = api.get("/api/v1/balance_transactions").json()["data"]
     assert [(r["type"], r["available_amount"], r["pending_amount"]) for r in rows] == [
         ("payment_settlement", 9_680, -9_680),
