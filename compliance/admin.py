@@ -1,6 +1,7 @@
 """Compliance in the back office: the audit log (read-only, with a chain check), the risk
-review queue, AML alerts (resolve with a note) and the block list used by risk scoring (add,
-remove). Every write goes through the services (audited)."""
+review queue, AML alerts (resolve with a note), the block list used by risk scoring (add with an
+optional expiry, remove), merchant risk rules, fraud-model versions and customer KYC states.
+Every write goes through the services (audited)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from mcp_payments.accounts.selectors import user_context
+from mcp_payments.api.errors import ApplicationError
 from mcp_payments.backoffice.admin_kit import (
     LINE_BREAK,
     BackOfficeAdmin,
@@ -22,7 +25,17 @@ from mcp_payments.backoffice.admin_kit import (
 )
 
 from .alerts import alert_resolve
-from .models import Alert, AlertStatus, AuditEntry, BlockListEntry, RiskReview
+from .models import (
+    Alert,
+    AlertStatus,
+    AuditEntry,
+    BlockListEntry,
+    CustomerKyc,
+    RiskModel,
+    RiskReview,
+    RiskRule,
+)
+from .services import kyc, rules
 from .services.audit import audit_seal_and_verify
 from .services.block_list import block_list_add, block_list_remove
 from .services.reviews import risk_review_decide
@@ -179,7 +192,7 @@ class AlertAdmin(ReadOnlyAdmin):
 class BlockListEntryForm(forms.ModelForm):
     class Meta:
         model = BlockListEntry
-        fields = ("kind", "value", "merchant_id", "reason")
+        fields = ("kind", "value", "merchant_id", "reason", "expires_at")
 
 
 @admin.register(BlockListEntry)
@@ -188,7 +201,16 @@ class BlockListEntryAdmin(BackOfficeAdmin):
     services, audited); an entry is never edited in place."""
 
     form = BlockListEntryForm
-    list_display = ("id", "kind", "value", "merchant_scope", "reason", "created")
+    list_display = (
+        "id",
+        "kind",
+        "value",
+        "merchant_scope",
+        "reason",
+        "created",
+        "expires_at",
+        "deleted_at",
+    )
     list_filter = ("kind",)
     search_fields = ("value", "=merchant_id", "reason")
     ordering = ("-id",)
@@ -218,6 +240,7 @@ class BlockListEntryAdmin(BackOfficeAdmin):
             value=data["value"],
             merchant_id=data.get("merchant_id") or None,
             reason=data.get("reason") or "",
+            expires_at=data.get("expires_at"),
         )
         obj.__dict__.update(created.__dict__)
 
@@ -230,6 +253,122 @@ class BlockListEntryAdmin(BackOfficeAdmin):
             queryset,
             lambda entry: block_list_remove(context=context, entry_id=entry.pk),
             "Removed",
+        )
+
+
+def _merchant_context(request, merchant_id: str | None):
+    """The admin user's context acting for `merchant_id` (staff name it per object)."""
+    return user_context(request.user, merchant_id)
+
+
+class ServiceWriteAdmin(admin.ModelAdmin):
+    """Saves and deletes go through the compliance services (events, audit, validation); a
+    refused change is shown as an error and nothing is written."""
+
+    def _call(self, request, fn, **kwargs):
+        try:
+            return fn(**kwargs)
+        except ApplicationError as exc:
+            self.message_user(request, f"{exc.code}: {exc.message}", messages.ERROR)
+            return None
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class RiskRuleForm(forms.ModelForm):
+    """Refuses an expression outside the grammar on the form (with the offset), before saving."""
+
+    class Meta:
+        model = RiskRule
+        fields = ("merchant_id", "name", "expression", "action", "position", "enabled")
+
+    def clean_expression(self) -> str:
+        expression = self.cleaned_data["expression"]
+        try:
+            rules.validate_expression(expression)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return expression
+
+
+@admin.register(RiskRule)
+class RiskRuleAdmin(ServiceWriteAdmin):
+    form = RiskRuleForm
+    list_display = ("id", "merchant_id", "position", "name", "action", "enabled", "expression")
+    list_filter = ("action", "enabled")
+    search_fields = ("=id", "=merchant_id", "name")
+    ordering = ("merchant_id", "position", "id")
+    fields = ("merchant_id", "name", "expression", "action", "position", "enabled")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("merchant_id",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change) -> None:
+        context = _merchant_context(request, obj.merchant_id)
+        values = {name: form.cleaned_data[name] for name in rules._FIELDS}
+        if change:
+            self._call(request, rules.risk_rule_update, context=context, rule_id=obj.pk, **values)
+        else:
+            saved = self._call(request, rules.risk_rule_create, context=context, **values)
+            if saved is not None:
+                obj.pk = saved.pk
+
+    def delete_model(self, request, obj) -> None:
+        context = _merchant_context(request, obj.merchant_id)
+        self._call(request, rules.risk_rule_delete, context=context, rule_id=obj.pk)
+
+
+@admin.register(RiskModel)
+class RiskModelAdmin(admin.ModelAdmin):
+    """Fraud-model versions with their metrics; "Train a new version" queues the Celery job."""
+
+    list_display = ("version", "status", "source", "metrics", "trained_at")
+    ordering = ("-version",)
+    exclude = ("artifact",)
+    actions = ["train"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(
+        description="Train a new version (Celery, compliance queue)", permissions=["view"]
+    )
+    def train(self, request, queryset) -> None:
+        from .tasks import train_risk_model
+
+        train_risk_model.delay()
+        self.message_user(request, "Training queued on the compliance queue.", messages.SUCCESS)
+
+
+@admin.register(CustomerKyc)
+class CustomerKycAdmin(ServiceWriteAdmin):
+    list_display = ("customer_id", "merchant_id", "status", "updated")
+    list_filter = ("status",)
+    search_fields = ("=customer_id", "=merchant_id")
+    fields = ("customer_id", "merchant_id", "status")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("customer_id", "merchant_id") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        context = _merchant_context(request, obj.merchant_id)
+        self._call(
+            request,
+            kyc.customer_kyc_set,
+            context=context,
+            customer_id=obj.customer_id,
+            status=obj.status,
         )
 
 

@@ -8,8 +8,12 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from mcp_payments.events.representations import register_representation
 
-        from .models import Alert, RiskReview
-        from .representations import AlertSerializer, RiskReviewSerializer
+        from . import representations as r
+        from .models import Alert, BlockListEntry, CustomerKyc, RiskModel, RiskReview, RiskRule
 
-        register_representation(Alert, AlertSerializer)
-        register_representation(RiskReview, RiskReviewSerializer)
+        register_representation(Alert, r.AlertSerializer)
+        register_representation(RiskReview, r.RiskReviewSerializer)
+        register_representation(RiskRule, r.RiskRuleSerializer)
+        register_representation(BlockListEntry, r.BlockListEntrySerializer)
+        register_representation(CustomerKyc, r.CustomerKycSerializer)
+        register_representation(RiskModel, r.RiskModelSerializer)

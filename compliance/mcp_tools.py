@@ -4,13 +4,17 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mcp_payments.mcp.registry import Effect, ListInput, NoInput, ToolCall, tool
+from mcp_payments.mcp.registry import Effect, IdInput, ListInput, NoInput, ToolCall, tool
+from mcp_payments.mcp.schemas import Schema, serializer_schema
 
 from .api.report_views import ComplianceReportRequestSerializer
+from .api.rule_serializers import BacktestSerializer, RiskRuleCreateSerializer
 from .api.serializers import AuditVerificationSerializer
+from .models import RiskRule
 from .reports.services import compliance_report_list, compliance_report_request
-from .representations import AlertSerializer, ComplianceReportSerializer
+from .representations import AlertSerializer, ComplianceReportSerializer, RiskRuleSerializer
 from .selectors.alerts import alert_list
+from .services import rules as rule_services
 from .services.audit import audit_seal_and_verify
 
 
@@ -44,6 +48,75 @@ class AlertListInput(ListInput):
 )
 def list_compliance_alerts(call: ToolCall, data: dict[str, Any]):
     return alert_list(context=call.context, status=data.get("status"))
+
+
+class RiskRuleCreateInput(RiskRuleCreateSerializer):
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Backtest the rule over the last 30 days instead of creating it.",
+    )
+
+
+_RULE_OR_BACKTEST: Schema = {
+    "type": "object",
+    "anyOf": [
+        serializer_schema(RiskRuleSerializer, output=True),
+        serializer_schema(BacktestSerializer, output=True),
+    ],
+}
+
+
+@tool(
+    "list_risk_rules",
+    scope="risk:read",
+    input=ListInput,
+    output=RiskRuleSerializer,
+    is_list=True,
+    title="List risk rules",
+    description="The merchant's risk rules (expression, action allow|review|block, position, "
+    "enabled). Evaluation is by ascending position; the first enabled match decides.",
+)
+def list_risk_rules(call: ToolCall, data: dict[str, Any]):
+    return rule_services.risk_rule_list(context=call.context)
+
+
+@tool(
+    "create_risk_rule",
+    scope="risk:write",
+    input=RiskRuleCreateInput,
+    output=_RULE_OR_BACKTEST,
+    effect=Effect.WRITE,
+    title="Create a risk rule (or backtest it)",
+    description='Create a rule: name, expression (e.g. "amount > 90000 and card_country != '
+    'ip_country"; grammar and attributes in docs/risk.md), action allow|review|block, optional '
+    "position. dry_run: true creates nothing and returns the 30-day backtest (payments it would "
+    "have matched and how many of those were fraud).",
+)
+def create_risk_rule(call: ToolCall, data: dict[str, Any]):
+    dry_run = data.pop("dry_run", False)
+    if dry_run:
+        rule_services.validate_expression(data["expression"])
+        probe = RiskRule(expression=data["expression"], action=data["action"])
+        result = rule_services.risk_rule_backtest(context=call.context, rule=probe)
+        return dict(BacktestSerializer(result).data)
+    rule = rule_services.risk_rule_create(context=call.context, **data)
+    return dict(RiskRuleSerializer(rule).data)
+
+
+@tool(
+    "test_risk_rule",
+    scope="risk:read",
+    input=IdInput,
+    output=BacktestSerializer,
+    title="Backtest a risk rule",
+    description="Run a saved rule (rule_…) over the merchant's last 30 days, every attribute "
+    "recomputed as of each payment: how many payments it would have blocked/reviewed/allowed "
+    "and how many of those were later confirmed fraud.",
+)
+def test_risk_rule(call: ToolCall, data: dict[str, Any]):
+    rule = rule_services.risk_rule_get(context=call.context, rule_id=data["id"])
+    return rule_services.risk_rule_backtest(context=call.context, rule=rule)
 
 
 class ComplianceReportListInput(ListInput):

@@ -32,6 +32,30 @@ def verify_audit_log() -> dict[str, Any]:
     return result
 
 
+@shared_task(name="compliance.tasks.train_risk_model")
+def train_risk_model(
+    source: str = "platform", payments: int = 10_000, seed: int = 17
+) -> dict[str, Any]:
+    """Train and store the next fraud-model version; returns its version and metrics (or the
+    reason it was not trained)."""
+    from .services.training import NotEnoughLabels, risk_model_train
+
+    try:
+        model = risk_model_train(source=source, payments=payments, seed=seed)
+    except NotEnoughLabels as error:
+        logger.warning("risk model not trained: %s", error)
+        return {"trained": False, "reason": str(error)}
+    return {"trained": True, "version": model.version, "metrics": model.metrics}
+
+
+@shared_task(name="compliance.tasks.data_retention")
+def data_retention() -> int:
+    """Redact PII of customers past their merchant's retention period (beat, daily)."""
+    from .services.retention import retention_run
+
+    return retention_run()
+
+
 @shared_task(name="compliance.tasks.generate_compliance_report", acks_late=True)
 def generate_compliance_report(report_id: str) -> str:
     """Generate one requested compliance report; returns its status."""

@@ -161,6 +161,31 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_select_related = ("customer", "payment_method")
     inlines = [RefundInline, DisputeInline]
     actions = ("capture", "cancel", "refund_in_full")
+
+    @admin.display(description="Risk")
+    def risk_summary(self, payment: Payment) -> str:
+        """Score, level, deciding rule, model version and top contributing features."""
+        risk = payment.risk or {}
+        if not risk:
+            return "not scored"
+        features = format_html_join(
+            "",
+            "<li>{} = {} (+{})</li>",
+            (
+                (item["feature"], item["value"], item["contribution"])
+                for item in risk.get("top_features") or []
+            ),
+        )
+        return format_html(
+            "score {} ({}) · rule {} · model v{} · signals {}<ul>{}</ul>",
+            risk.get("score"),
+            risk.get("level"),
+            risk.get("rule") or "—",
+            risk.get("model_version") or "—",
+            ", ".join(risk.get("rules") or []) or "—",
+            features,
+        )
+
     fieldsets = (
         (
             None,
@@ -177,10 +202,12 @@ class PaymentAdmin(ReadOnlyAdmin):
                 )
             },
         ),
+        ("Risk", {"fields": ("risk_summary",)}),
         ("Timeline", {"fields": ("timeline",)}),
         ("Ledger entries", {"fields": ("ledger_entries",)}),
     )
     readonly_fields = (
+        "risk_summary",
         "status_badge",
         "amount_money",
         "amount_received_money",

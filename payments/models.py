@@ -54,12 +54,18 @@ class PaymentMethod(models.Model):
     exp_month = models.PositiveSmallIntegerField()
     exp_year = models.PositiveSmallIntegerField()
     fingerprint = models.CharField(max_length=32)
+    # Issuing country (ISO 3166-1 alpha-2) and funding (credit, debit, prepaid, unknown).
+    country = models.CharField(max_length=2, null=True, blank=True)
+    funding = models.CharField(max_length=8, null=True, blank=True)
     metadata = models.JSONField(default=dict)
     created = models.DateTimeField(auto_now_add=True)
     detached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["merchant", "-id"], name="pm_merchant_newest")]
+        indexes = [
+            models.Index(fields=["merchant", "-id"], name="pm_merchant_newest"),
+            models.Index(fields=["merchant", "fingerprint"], name="pm_merchant_fingerprint"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.brand} •••• {self.last4} ({self.id})"
@@ -119,6 +125,8 @@ class Payment(models.Model):
     captured_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
     capture_entry_id = models.CharField(max_length=40, null=True, blank=True)
+    # The buyer's IP address as the merchant saw it (risk attributes; redacted by retention).
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     # Where the money movement came from (api, dashboard, mcp) and the API key behind it
     # (an agent's key for MCP calls): analytics dimensions.
     source = models.CharField(max_length=16, default="api")
@@ -131,6 +139,13 @@ class Payment(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["merchant", "-id"], name="payment_merchant_newest"),
+            models.Index(fields=["payment_method", "created"], name="payment_method_created"),
+            models.Index(fields=["customer", "created"], name="payment_customer_created"),
+            models.Index(
+                fields=["ip_address", "created"],
+                name="payment_ip_created",
+                condition=models.Q(ip_address__isnull=False),
+            ),
             models.Index(fields=["status", "updated"], name="payment_status_updated"),
             models.Index(
                 fields=["captured_at"],

@@ -33,6 +33,8 @@ class CardSerializer(serializers.Serializer):
     exp_month = serializers.IntegerField()
     exp_year = serializers.IntegerField()
     fingerprint = serializers.CharField()
+    country = serializers.CharField(allow_null=True)
+    funding = serializers.CharField(allow_null=True)
 
 
 class PaymentMethodSerializer(ObjectSerializer):
@@ -53,10 +55,22 @@ class PaymentMethodSerializer(ObjectSerializer):
         return method.detached_at is not None
 
 
+class RiskFeatureSerializer(serializers.Serializer):
+    feature = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+    contribution = serializers.IntegerField(help_text="Points of the 0-100 score.")
+
+
 class RiskSerializer(serializers.Serializer):
     score = serializers.IntegerField()
     level = serializers.ChoiceField(choices=["normal", "elevated", "highest"])
     rules = serializers.ListField(child=serializers.CharField())
+    rule = serializers.CharField(
+        allow_null=True, default=None, help_text="The merchant rule (rule_…) that decided."
+    )
+    action = serializers.CharField(allow_null=True, default=None)
+    model_version = serializers.IntegerField(allow_null=True, default=None)
+    top_features = RiskFeatureSerializer(many=True, default=list)
 
 
 class PaymentErrorSerializer(serializers.Serializer):
@@ -98,6 +112,7 @@ class PaymentSerializer(ObjectSerializer):
     last_payment_error = PaymentErrorSerializer(allow_null=True)
     next_action = serializers.DictField(allow_null=True)
     risk = RiskSerializer(allow_null=True)
+    ip_address = serializers.CharField(allow_null=True)
     cancellation_reason = serializers.CharField(allow_null=True)
     captured_at = TimestampField(allow_null=True)
     source = serializers.CharField()

@@ -33,6 +33,9 @@ STREAM_PATTERNS: dict[str, tuple[str, ...]] = {
     ALERTS: (
         "risk.review_opened",
         "risk.review_closed",
+        "risk.rule_created",
+        "risk.rule_updated",
+        "risk.rule_deleted",
         "compliance.alert_opened",
         "compliance.alert_resolved",
         "system.alert",

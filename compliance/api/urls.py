@@ -12,6 +12,14 @@ from .risk_views import (
     RiskReviewListView,
     RiskReviewRejectView,
 )
+from .rule_views import (
+    BlockListDetailView,
+    BlockListView,
+    CustomerKycView,
+    RiskRuleDetailView,
+    RiskRuleListView,
+    RiskRuleTestView,
+)
 from .views import AuditLogListView, AuditLogVerifyView
 
 urlpatterns = [
@@ -23,6 +31,12 @@ urlpatterns = [
     path("risk/reviews", RiskReviewListView.as_view()),
     path("risk/reviews/<str:review_id>/approve", RiskReviewDecisionView.as_view()),
     path("risk/reviews/<str:review_id>/reject", RiskReviewRejectView.as_view()),
+    path("risk/rules", RiskRuleListView.as_view()),
+    path("risk/rules/<str:rule_id>", RiskRuleDetailView.as_view()),
+    path("risk/rules/<str:rule_id>/test", RiskRuleTestView.as_view()),
+    path("risk/block_list", BlockListView.as_view()),
+    path("risk/block_list/<str:entry_id>", BlockListDetailView.as_view()),
+    path("customers/<str:customer_id>/kyc", CustomerKycView.as_view()),
     path("compliance/audit_log", AuditLogListView.as_view(), name="compliance-audit-log"),
     path(
         "compliance/audit_log/verify",

@@ -16,6 +16,7 @@ from wallets.selectors import payouts_at_or_above, transfers_at_or_above
 from ..chain import CHAIN_FIELDS, CONTENT_FIELDS
 from ..models import Alert, AuditEntry
 from ..services.audit import audit_seal_and_verify
+from ..services.retention import REPORT_COLUMNS, retention_report_rows
 
 Generated = tuple[list[str], list[dict[str, Any]], dict[str, Any]]
 AML_ALERT_KINDS = ("large_transaction", "structuring")
@@ -186,8 +187,17 @@ def audit_export(context: AuthContext, start: datetime, end: datetime) -> Genera
     return columns, rows, {"verification": verification}
 
 
+def data_retention(context: AuthContext, start: datetime, end: datetime) -> Generated:
+    """What the data-retention job erased in the period and what it will erase next
+    (compliance.services.retention, issue 17)."""
+    merchant_id = context.merchant.id if context.merchant is not None else None
+    rows = retention_report_rows(merchant_id=merchant_id, start=start, end=end)
+    return list(REPORT_COLUMNS), rows, {}
+
+
 GENERATORS = {
     "large_transactions": large_transactions,
     "suspicious_activity": suspicious_activity,
     "audit_export": audit_export,
+    "data_retention": data_retention,
 }

@@ -19,7 +19,7 @@ from mcp_payments.api.errors import InvalidRequest, NotFound
 
 from ..audit import audit_record
 from .generators import GENERATORS
-from .models import ComplianceReport, ComplianceReportKind, ComplianceReportStatus
+from .models import ComplianceReport, ComplianceReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +29,6 @@ SCHEDULED_KINDS = ("large_transactions", "suspicious_activity", "audit_export")
 
 class ComplianceReportNotFound(NotFound):
     pass
-
-
-class ComplianceReportKindUnavailable(InvalidRequest):
-    code = "report_kind_unavailable"
 
 
 def _scoped(context: AuthContext) -> QuerySet[ComplianceReport]:
@@ -76,12 +72,7 @@ def compliance_report_request(
     *, context: AuthContext, kind: str, period_start: Any, period_end: Any, scheduled: bool = False
 ) -> ComplianceReport:
     """Record a `pending` report and queue its generation on `compliance` (after commit);
-    audited. Raises InvalidRequest (param kind/period_*); `data_retention` is refused until the
-    retention job exists."""
-    if kind == ComplianceReportKind.DATA_RETENTION:
-        raise ComplianceReportKindUnavailable(
-            "data_retention reports arrive with the retention job.", param="kind"
-        )
+    audited. Raises InvalidRequest (param kind/period_*)."""
     if kind not in GENERATORS:
         raise InvalidRequest(f"Unknown report kind; one of {', '.join(GENERATORS)}.", param="kind")
     start, end = _period(period_start, period_end)

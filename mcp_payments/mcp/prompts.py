@@ -27,7 +27,14 @@ def investigate_payment(tools: set[str], payment: str) -> str:
             (
                 "get_payment",
                 f"Call get_payment with id={payment!r}: note its status, amount, "
-                "amount_received, amount_refunded, fee, risk and last_payment_error.",
+                "amount_received, amount_refunded, fee, risk and last_payment_error. From "
+                "risk: the score (0-100) and level, the merchant rule that decided (risk.rule), "
+                "the model version and its top_features (what pushed the score up).",
+            ),
+            (
+                "list_risk_rules",
+                "Call list_risk_rules: which of the merchant's rules could have matched this "
+                "payment, and whether a rule (or test_risk_rule on it) explains the decision.",
             ),
             (
                 "list_events",

@@ -204,6 +204,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.daily_settlement_report",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Risk engine (issue 17): weekly model retraining, daily data retention.
+    "train-risk-model": {
+        "task": "compliance.tasks.train_risk_model",
+        "schedule": crontab(hour=3, minute=30, day_of_week=1),
+    },
+    "data-retention": {
+        "task": "compliance.tasks.data_retention",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
@@ -226,6 +235,15 @@ DEFAULT_SETTLEMENT_DELAY_SECONDS = env_int("DEFAULT_SETTLEMENT_DELAY_SECONDS", 2
 RISK_REVIEW_SCORE = env_int("RISK_REVIEW_SCORE", 50)
 RISK_BLOCK_SCORE = env_int("RISK_BLOCK_SCORE", 75)
 
+# --- Risk engine: KYC limits and data retention (issue 17; docs/risk.md) ---
+# Largest single payment or payout (minor units) per customer KYC state; None: no limit.
+KYC_LIMITS = {
+    "unverified": env_int("KYC_LIMIT_UNVERIFIED", 10_000_000),
+    "pending": env_int("KYC_LIMIT_PENDING", 50_000_000),
+    "verified": None,
+    "rejected": 0,
+}
+DATA_RETENTION_DEFAULT_DAYS = env_int("DATA_RETENTION_DEFAULT_DAYS", 730)
 # --- Billing (BILLING.md, docs/billing.md) ---
 # Drafts finalize this long after creation (Stripe: 1 h); under a test clock at once.
 BILLING_FINALIZE_DELAY_SECONDS = env_int("BILLING_FINALIZE_DELAY_SECONDS", 3600)

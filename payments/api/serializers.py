@@ -40,6 +40,9 @@ class PaymentCreateSerializer(StrictSerializer):
     confirm = serializers.BooleanField(required=False, default=False)
     description = serializers.CharField(max_length=500, required=False, allow_null=True)
     metadata = MetadataField(required=False)
+    ip_address = serializers.IPAddressField(
+        required=False, allow_null=True, help_text="The buyer's IP address (risk attributes)."
+    )
 
 
 class PaymentConfirmSerializer(StrictSerializer):

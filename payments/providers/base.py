@@ -36,6 +36,8 @@ class CardDetails:
     exp_year: int
     fingerprint: str
     risk_signal: str | None = None  # the provider's own fraud verdict, if any
+    country: str | None = None  # issuing country, ISO 3166-1 alpha-2
+    funding: str | None = None  # credit | debit | prepaid | unknown
 
 
 Outcome = Literal["authorized", "captured", "declined", "requires_action"]

@@ -39,12 +39,23 @@ class TestCard:
     risk_signal: str | None = None
     error: bool = False
     timeout: bool = False
+    country: str = "US"
+    funding: str = "credit"
 
 
 CARDS: dict[str, TestCard] = {
     "tok_visa": TestCard("visa", "4242"),
     "tok_mastercard": TestCard("mastercard", "4444"),
     "tok_amex": TestCard("amex", "8431"),
+    "tok_visa_debit": TestCard("visa", "5556", funding="debit"),
+    "tok_mastercard_debit": TestCard("mastercard", "8210", funding="debit"),
+    "tok_mastercard_prepaid": TestCard("mastercard", "5100", funding="prepaid"),
+    "tok_gb": TestCard("visa", "0008", country="GB", funding="debit"),
+    "tok_fr": TestCard("visa", "0010", country="FR"),
+    "tok_de": TestCard("visa", "0012", country="DE"),
+    "tok_br": TestCard("visa", "0013", country="BR"),
+    "tok_ng": TestCard("visa", "0014", country="NG", funding="prepaid"),
+    "tok_jp": TestCard("jcb", "0017", country="JP"),
     "tok_chargeDeclined": TestCard("visa", "0002", decline_code="generic_decline"),
     "tok_chargeDeclinedInsufficientFunds": TestCard(
         "visa", "9995", decline_code="insufficient_funds"
@@ -116,6 +127,8 @@ class SandboxProvider:
             exp_year=2030 if card.decline_code != "expired_card" else 2020,
             fingerprint=hashlib.sha256(f"sandbox:{card.last4}".encode()).hexdigest()[:16],
             risk_signal=card.risk_signal,
+            country=card.country,
+            funding=card.funding,
         )
 
     def authorize(

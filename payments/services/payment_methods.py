@@ -41,6 +41,8 @@ def payment_method_create(
             exp_month=card.exp_month,
             exp_year=card.exp_year,
             fingerprint=card.fingerprint,
+            country=card.country,
+            funding=card.funding,
             metadata=metadata or {},
         )
 

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from compliance.kyc import kyc_check_amount
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
+from compliance.rules.attributes import risk_subject_for
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.agents.enforcement import policy_check, policy_enforce
@@ -59,6 +61,7 @@ class PaymentRequest:
     description: str | None = None
     metadata: dict[str, str] | None = None
     wallet_id: str | None = None
+    ip_address: str | None = None
     # Billing: the invoice (in_…) this payment pays; its capture marks the invoice paid.
     invoice: str | None = None
 
@@ -147,6 +150,7 @@ def payment_create(
     )
     if request.confirm and method is None:
         raise PaymentMethodRequired()
+    kyc_check_amount(customer_id=request.customer, amount=request.amount, currency=request.currency)
     now = timezone.now()
     source, api_key_id = payment_origin(context)
     payment = Payment(
@@ -161,6 +165,7 @@ def payment_create(
         capture_method=request.capture_method,
         description=request.description,
         metadata=request.metadata or {},
+        ip_address=request.ip_address,
         invoice_id=request.invoice,
         status=PaymentStatus.REQUIRES_CONFIRMATION
         if method
@@ -185,7 +190,7 @@ def payment_create(
         payment.save(force_insert=True)
         emit("payment.created", payment)
         if assessment.level == "highest":
-            _block(context, payment)
+            _block(context, payment, assessment)
     if assessment.level == "highest":
         _raise_card_error(payment)
     return _authorize(context, payment, assessment)
@@ -229,7 +234,7 @@ def payment_confirm(
         payment.risk = assessment.as_dict()
         payment.source, payment.api_key_id = payment_origin(context)
         if assessment.level == "highest":
-            _block(context, payment)
+            _block(context, payment, assessment)
             blocked = True
         else:
             _touch(
@@ -258,25 +263,19 @@ def _assess(payment: Payment) -> RiskAssessment:
     return _score(payment, card.risk_signal)
 
 
-def _score(payment: Payment, provider_signal) -> RiskAssessment:
-    method = payment.payment_method
-    return risk_score_payment(
-        merchant_id=payment.merchant_id,
-        amount=payment.amount,
-        currency=payment.currency,
-        customer_id=payment.customer_id,
-        customer_email=payment.customer.email if payment.customer else None,
-        fingerprint=method.fingerprint,
-        provider_signal=provider_signal,
-    )
+def _score(payment: Payment, provider_signal: str | None) -> RiskAssessment:
+    """Score a payment (attributes as of its creation, model, merchant rules)."""
+    return risk_score_payment(subject=risk_subject_for(payment, provider_signal))
 
 
-def _block(context: AuthContext, payment: Payment) -> None:
-    """Risk level highest: the payment is refused before the provider sees it."""
+def _block(context: AuthContext, payment: Payment, assessment: RiskAssessment) -> None:
+    """Risk level highest: the payment is refused before the provider sees it (402
+    `payment_blocked`, decline_code `blocked_by_rule` for a merchant rule, else
+    `highest_risk_level`). Emits `payment.failed`."""
     payment.status = PaymentStatus.REQUIRES_PAYMENT_METHOD
     payment.last_payment_error = {
         "code": "payment_blocked",
-        "decline_code": "highest_risk_level",
+        "decline_code": assessment.decline_code,
         "message": "The payment was blocked by risk controls.",
     }
     payment.updated = timezone.now()

@@ -4,6 +4,7 @@ and settles (paid) or returns them (failed); a pending payout can be canceled.""
 from django.db import transaction
 from django.utils import timezone
 
+from compliance.kyc import kyc_check_amount
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.agents.enforcement import policy_enforce
@@ -55,6 +56,8 @@ def payout_create(
         raise CurrencyMismatch(
             f"The wallet holds {wallet.currency}, not {currency}.", param="currency"
         )
+    if wallet is not None:
+        kyc_check_amount(customer_id=wallet.customer_id, amount=amount, currency=currency)
     with transaction.atomic():
         policy_enforce(context=context, operation="create_payout", amount=amount, currency=currency)
         source: LedgerAccount = (

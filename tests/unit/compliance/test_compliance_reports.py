@@ -187,13 +187,9 @@ def test_suspicious_activity_lists_aml_alerts_with_their_evidence_events(
     )
 
 
-def test_refusals_change_nothing_and_data_retention_waits_for_the_retention_job(api):
+def test_refusals_change_nothing(api):
     before = AuditEntry.objects.count()
     cases = [
-        (
-            {"kind": "data_retention", "period_start": "2026-11-10", "period_end": "2026-11-11"},
-            "kind",
-        ),
         ({"kind": "tax_report", "period_start": "2026-11-10", "period_end": "2026-11-11"}, "kind"),
         (
             {"kind": "audit_export", "period_start": "2026-11-11", "period_end": "2026-11-10"},

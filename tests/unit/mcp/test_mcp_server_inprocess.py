@@ -95,12 +95,13 @@ def test_investigate_payment_names_the_callers_tools_in_order(merchant, agent):
 
     prompt = run(agent(merchant), scenario)
 
-    tools = ["get_payment", "list_events", "list_refunds", "list_disputes", "get_customer"]
-    tools.append("get_balance")
+    tools = ["get_payment", "list_risk_rules", "list_events", "list_refunds", "list_disputes"]
+    tools += ["get_customer", "get_balance"]
     steps = prompt.messages[0].content.text.split("\n\n", 1)[1].splitlines()
     assert [next(tool for tool in tools if tool in step) for step in steps[:-1]] == tools
-    assert [step[:3] for step in steps] == [f"{n}. " for n in range(1, 8)]
-    assert steps[-1].startswith("7. Report:")
+    assert [step[:3] for step in steps] == [f"{n}. " for n in range(1, 9)]
+    assert steps[-1].startswith("8. Report:")
+    assert "top_features" in steps[0]
 
 
 def test_a_prompt_leaves_out_the_tools_the_caller_cannot_call(merchant, agent):

@@ -1,0 +1,1 @@
+"""Merchant risk rules: the expression language, the attributes it reads, evaluation."""
