@@ -5,7 +5,8 @@ from django.db import models
 
 # Every event type a webhook endpoint may subscribe to: API.md §4, plus the types the platform
 # emits beyond that list (`payment.amount_capturable_updated`, `payment.settled`,
-# `refund.pending`, `payout.canceled`, `adjustment.approved`). A test holds it
+# `refund.pending`, `payout.canceled`, `adjustment.approved`, billing's (docs/billing.md), the
+# risk engine's (docs/risk.md) and report runs (docs/analytics.md)). A test holds it
 # equal to the `emit("...")` calls of the code base. Internal types (`notification.created`,
 # `system.alert`) are not delivered to webhooks.
 WEBHOOK_EVENT_TYPES: tuple[str, ...] = (
@@ -43,11 +44,35 @@ WEBHOOK_EVENT_TYPES: tuple[str, ...] = (
     "subscription.created",
     "subscription.updated",
     "subscription.canceled",
+    "subscription.paused",
+    "subscription.resumed",
+    "subscription.trial_will_end",
     "invoice.created",
+    "invoice.finalized",
     "invoice.paid",
     "invoice.payment_failed",
+    "invoice.payment_action_required",
+    "invoice.upcoming",
+    "invoice.voided",
+    "invoice.marked_uncollectible",
+    "invoice_item.created",
+    "product.created",
+    "price.created",
+    "coupon.created",
+    "coupon.deleted",
+    "test_clock.advancing",
+    "test_clock.ready",
+    "test_clock.internal_failure",
+    "customer.kyc_updated",
     "risk.review_opened",
     "risk.review_closed",
+    "risk.rule_created",
+    "risk.rule_updated",
+    "risk.rule_deleted",
+    "risk.block_list_entry_created",
+    "risk.block_list_entry_deleted",
+    "report_run.succeeded",
+    "report_run.failed",
     "compliance.alert_opened",
     "compliance.alert_resolved",
     "webhook_endpoint.disabled",
