@@ -18,3 +18,18 @@ class MerchantRequired(InvalidRequest):
         "Platform staff must name the merchant to act for with the MCP-Payments-Merchant header."
     )
     param = "MCP-Payments-Merchant"
+
+
+class LastAdmin(ApplicationError):
+    type = "conflict_error"
+    code = "last_admin"
+    status = 409
+    message = "A merchant keeps at least one admin: promote another member first."
+
+
+class UsernameTaken(ApplicationError):
+    type = "conflict_error"
+    code = "username_taken"
+    status = 409
+    message = "This username is already in use."
+    param = "username"

@@ -12,7 +12,15 @@ from mcp_payments.api.errors import error_body
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.views import ApiView
 
-from .serializers import ApiKeyCreatedSerializer, ApiKeyCreateSerializer, ApiKeySerializer
+from .serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyCreateSerializer,
+    ApiKeySerializer,
+    TeamMemberCreatedSerializer,
+    TeamMemberCreateSerializer,
+    TeamMemberSerializer,
+    TeamMemberUpdateSerializer,
+)
 
 
 class ApiKeyAdminPermission(IsAuthenticatedActor):
@@ -103,3 +111,66 @@ class TokenRefresh(_EnvelopeTokenMixin, TokenRefreshView):
     @extend_schema(operation_id="auth_token_refresh")
     def post(self, request: Request, *args, **kwargs) -> Response:
         return super().post(request, *args, **kwargs)
+
+
+class TeamAdminPermission(ApiKeyAdminPermission):
+    """The team is managed by merchant admins (dashboard) and platform staff, not by API keys."""
+
+    message = "Only a merchant admin or platform staff may manage the team."
+
+
+class TeamMemberListView(ApiView):
+    permission_classes = [TeamAdminPermission]
+    idempotency_secret_fields = ("password",)
+
+    @extend_schema(
+        operation_id="team_members_list", responses=list_serializer(TeamMemberSerializer)
+    )
+    def get(self, request: Request) -> Response:
+        if self.ctx.merchant is None:
+            raise MerchantRequired()
+        members = selectors.member_list(context=self.ctx)
+        return Response(paginate(request, members, TeamMemberSerializer))
+
+    @extend_schema(
+        operation_id="team_members_create",
+        request=TeamMemberCreateSerializer,
+        responses={201: TeamMemberCreatedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = TeamMemberCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if self.ctx.merchant is None:
+            raise MerchantRequired()
+        created = services.member_create(
+            merchant=self.ctx.merchant, **data.validated_data, context=self.ctx
+        )
+        body = TeamMemberCreatedSerializer(
+            created.membership, context={"password": created.password}
+        ).data
+        return Response(body, status=201)
+
+
+class TeamMemberView(ApiView):
+    permission_classes = [TeamAdminPermission]
+
+    @extend_schema(
+        operation_id="team_members_update",
+        request=TeamMemberUpdateSerializer,
+        responses={200: TeamMemberSerializer},
+        description='`{"role": ...}` changes the role; `{"remove": true}` removes the member '
+        "(the response then has `deleted: true`). The last admin cannot be demoted or removed "
+        "(409 `last_admin`).",
+    )
+    def post(self, request: Request, member_id: str) -> Response:
+        data = TeamMemberUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = selectors.member_get(context=self.ctx, member_id=member_id)
+        if data.validated_data["remove"]:
+            body = dict(TeamMemberSerializer(member).data, deleted=True)
+            services.member_remove(membership=member, context=self.ctx)
+            return Response(body)
+        member = services.membership_set_role(
+            membership=member, role=data.validated_data["role"], context=self.ctx
+        )
+        return Response(TeamMemberSerializer(member).data)
