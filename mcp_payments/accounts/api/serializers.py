@@ -106,3 +106,14 @@ class TeamMemberUpdateSerializer(StrictSerializer):
                 {"role": "Send either `role` or `remove: true`."}, code="invalid"
             )
         return attrs
+
+
+class WhoAmISerializer(serializers.Serializer):
+    object = serializers.CharField(help_text="Always `actor`.")
+    actor_type = serializers.CharField(help_text="`user` or `api_key`.")
+    username = serializers.CharField(allow_null=True)
+    role = serializers.CharField(allow_null=True)
+    is_platform_staff = serializers.BooleanField()
+    merchant = serializers.CharField(allow_null=True)
+    merchant_name = serializers.CharField(allow_null=True)
+    scopes = serializers.ListField(child=serializers.CharField())

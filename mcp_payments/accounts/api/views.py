@@ -20,6 +20,7 @@ from .serializers import (
     TeamMemberCreateSerializer,
     TeamMemberSerializer,
     TeamMemberUpdateSerializer,
+    WhoAmISerializer,
 )
 
 
@@ -174,3 +175,25 @@ class TeamMemberView(ApiView):
             membership=member, role=data.validated_data["role"], context=self.ctx
         )
         return Response(TeamMemberSerializer(member).data)
+
+
+class WhoAmIView(ApiView):
+    """The caller: the dashboard reads its role and scopes here to hide what it cannot do."""
+
+    permission_classes = [IsAuthenticatedActor]
+
+    @extend_schema(operation_id="team_me", responses=WhoAmISerializer)
+    def get(self, request: Request) -> Response:
+        ctx = self.ctx
+        merchant = ctx.merchant
+        body = {
+            "object": "actor",
+            "actor_type": ctx.actor_type,
+            "username": ctx.user.get_username() if ctx.user is not None else None,
+            "role": ctx.role,
+            "is_platform_staff": ctx.is_platform_staff,
+            "merchant": merchant.id if merchant else None,
+            "merchant_name": merchant.name if merchant else None,
+            "scopes": sorted(ctx.scopes),
+        }
+        return Response(WhoAmISerializer(body).data)

@@ -145,3 +145,20 @@ def test_taken_username_and_ambiguous_update_are_refused(merchant):
     )
     assert both.status_code == 400
     assert both.json()["error"]["param"] == "role"
+
+
+def test_team_me_tells_the_dashboard_who_is_calling(merchant, member_client, client_for):
+    viewer = member_client(merchant, "viewer")
+    body = viewer.get("/api/v1/team/me").json()
+    assert body["object"] == "actor"
+    assert (body["actor_type"], body["role"], body["merchant"]) == ("user", "viewer", merchant.id)
+    assert body["is_platform_staff"] is False
+    assert "payments:write" not in body["scopes"]
+    assert "payments:read" in body["scopes"]
+    key_body = client_for(merchant, ["events:read"]).get("/api/v1/team/me").json()
+    assert (key_body["actor_type"], key_body["role"], key_body["scopes"]) == (
+        "api_key",
+        None,
+        ["events:read"],
+    )
+    assert bearer_client("nope").get("/api/v1/team/me").status_code == 401
