@@ -26,6 +26,8 @@ urlpatterns = [
     path("health/live", monitoring.live, name="health-live"),
     path("health/ready", monitoring.ready, name="health-ready"),
     path("admin/", admin.site.urls),
+    # The React dashboard at /dashboard/ and `/` redirecting there (mcp_payments/dashboard.py).
+    path("", include("mcp_payments.dashboard")),
     path("", include("django_prometheus.urls")),
 ]
 

@@ -120,6 +120,8 @@ print_box() {
     local lines=(
         "MCP Payments is running"
         ""
+        "Dashboard  http://$HOST:$PORT/dashboard/   (log in: $demo_user / $demo_password)"
+        ""
         "API        http://$HOST:$PORT/api/v1/   (docs: /api/v1/docs/)"
         "API key    $demo_key"
         "Merchant   $demo_merchant"
@@ -141,6 +143,11 @@ print_box() {
     for line in "${lines[@]}"; do printf '| %-*s |\n' "$width" "$line"; done
     printf '+%s+\n\n' "$bar"
 }
+
+# --- dashboard -----------------------------------------------------------------------------------
+# Builds frontend/ only when its sources or lock file changed; without npm it says what to install
+# and the API is served all the same.
+bash scripts/frontend.sh build || log "the dashboard build failed: serving the API without it"
 
 # --- processes -----------------------------------------------------------------------------------
 start asgi env DB_CONN_MAX_AGE="$ASGI_DB_CONN_MAX_AGE" \
