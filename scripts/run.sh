@@ -160,8 +160,8 @@ start beat "$VENV_BIN/celery" -A mcp_payments beat -l info
 start relay "$VENV_BIN/python" manage.py events_relay
 start consumers "$VENV_BIN/python" manage.py events_consume --all
 
-# Show the box once the server accepts connections (or give up waiting after 30 s).
-deadline=$((SECONDS + 30))
+# Show the box once the server accepts connections (or give up waiting after RUN_READY_TIMEOUT s).
+deadline=$((SECONDS + ${RUN_READY_TIMEOUT:-90}))
 until port_open; do
     if ! kill -0 "${pids[0]}" 2>/dev/null || ((SECONDS >= deadline)); then break; fi
     sleep 0.3

@@ -343,7 +343,7 @@ class JournalEntryListView(ApiView):
     def get(self, request: Request) -> Response:
         entries = selectors.journal_entry_list(context=self.ctx)
         if reference := request.query_params.get("reference"):
-            entries = entries.filter(reference=reference)
+            entries = entries.filter(reference_id=reference)
         return Response(paginate(request, entries, JournalEntrySerializer))
 
 

@@ -93,6 +93,10 @@ export default function ActionDialog(props: ActionDialogProps) {
       onDone?.(result);
       close();
     } catch (exc) {
+      if (exc instanceof MoneyParseError && fields.some((f) => f.name === "amount")) {
+        setFieldError("amount", { message: exc.message });
+        return;
+      }
       const field = exc instanceof ApiError ? fieldForParam(exc.param, fields.map((f) => f.name)) : null;
       if (field && exc instanceof ApiError) setFieldError(field, { message: `${exc.message} (${exc.code})` });
       setError(exc);
