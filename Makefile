@@ -62,14 +62,24 @@ test: venv services ## What CI runs: lint, format check, migrations check, pytes
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q
+	$(MAKE) test-frontend
 
 lint: venv ## ruff check + ruff format --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	bash scripts/frontend.sh check
 
 format: venv ## ruff format + ruff check --fix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# --- dashboard (frontend/, docs/dashboard.md) ----------------------------------------------------
+.PHONY: test-frontend frontend-dev
+test-frontend: venv services migrate ## Dashboard: npm ci if needed, Vitest, build, Playwright
+	bash scripts/frontend.sh test
+
+frontend-dev: ## Vite dev server for frontend/, proxying /api, /mcp, /ws to :8000
+	cd frontend && npm run dev
 
 # --- benchmarks ----------------------------------------------------------------------------------
 bench: venv services migrate ## Run benchmarks (BENCH=name for one) -> var/bench/latest.json

@@ -6,6 +6,8 @@
 #   frontend.sh codegen  regenerate frontend/openapi.yaml (manage.py spectacular), the currency
 #                        table and src/api/schema.d.ts (openapi-typescript)
 #   frontend.sh check    codegen, then fail if any of the three differs from what is committed
+#   frontend.sh test     npm ci if needed, Vitest, the build, Playwright against the real stack
+#                        (scripts/run.sh on E2E_PORT, default PORT + 1) in /usr/bin/chromium
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -53,8 +55,25 @@ codegen() {
     (cd "$FRONTEND" && npx openapi-typescript openapi.yaml -o src/api/schema.d.ts >/dev/null)
 }
 
+e2e() {
+    local port="${E2E_PORT:-$((${PORT:-8000} + 1))}"
+    if [[ ! -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; then
+        echo "[frontend] Chromium not found at ${CHROMIUM_PATH:-/usr/bin/chromium}: apt-get install chromium" >&2
+        return 1
+    fi
+    mkdir -p var/screenshots
+    (cd "$FRONTEND" && E2E_PORT="$port" npx playwright test)
+}
+
 case "${1:-}" in
 build) build ;;
+test)
+    ensure_modules
+    (cd "$FRONTEND" && npx vitest run)
+    build
+    e2e
+    ;;
+e2e) e2e ;;
 codegen) codegen ;;
 check)
     codegen
@@ -65,7 +84,7 @@ check)
     }
     ;;
 *)
-    echo "usage: $0 build|codegen|check" >&2
+    echo "usage: $0 build|codegen|check|test|e2e" >&2
     exit 2
     ;;
 esac

@@ -13,11 +13,17 @@ test("assistant panel: tools over /mcp with the user's JWT, a read tool, a dry r
   await panel.getByRole("button", { name: "Run" }).click();
   await expect(panel.getByTestId("tool-result")).toContainText('"object": "balance"');
 
-  const walletsBefore = (await restGet(request, "/wallets")).data.length;
+  // A money-moving tool runs dry first: the result is shown, nothing is created.
+  const payoutsBefore = (await restGet(request, "/payouts")).data.length;
   await panel.getByLabel(/Tool \(/).click();
-  await page.getByRole("option", { name: /^create_customer/ }).click();
-  await panel.getByLabel(/Tool \(/).click();
-  await page.getByRole("option", { name: /^create_wallet/ }).click();
-  await expect(panel.getByTestId("tool-form")).toBeVisible();
-  expect((await restGet(request, "/wallets")).data.length).toBe(walletsBefore);
+  await page.getByRole("option", { name: "create_payout · moves money" }).click();
+  await expect(panel.getByLabel("Dry run first (recommended)")).toBeChecked();
+  await panel.getByTestId("tool-form").getByRole("spinbutton", { name: /amount/i }).fill("500");
+  await panel.getByTestId("tool-form").getByRole("combobox", { name: "currency" }).click();
+  await page.getByRole("option", { name: "usd", exact: true }).click();
+  await panel.getByTestId("tool-form").getByRole("textbox", { name: /^destination/i }).fill("btok_us_verified");
+  await panel.getByRole("button", { name: "Dry run" }).click();
+  await expect(panel.getByTestId("tool-result")).toBeVisible();
+  await expect(panel.getByTestId("tool-result")).toContainText(/dry run|error/);
+  expect((await restGet(request, "/payouts")).data.length).toBe(payoutsBefore);
 });

@@ -19,6 +19,7 @@ test("payments: URL filters, cursor paging, partial capture, refund parsing, a d
   const manual = await restPayment(request, { amount: 5000, capture: "manual" });
   await restPayment(request, { amount: 1200 });
   await restPayment(request, { amount: 1300 });
+  await restPayment(request, { amount: 1400 });
   await login(page);
 
   // Filters and the cursor live in the URL.
@@ -69,7 +70,7 @@ test("payments: URL filters, cursor paging, partial capture, refund parsing, a d
   // A decline: the 402 envelope is shown with its code.
   await page.goto("/dashboard/payments?dialog=new");
   await page.getByLabel("Amount", { exact: true }).fill("12.34");
-  await page.getByLabel("Sandbox card").click();
+  await page.getByRole("combobox", { name: "Sandbox card" }).click();
   await page.getByRole("option", { name: "tok chargeDeclinedInsufficientFunds" }).click();
   await page.getByRole("button", { name: "Create payment" }).click();
   const alert = page.getByRole("dialog").getByRole("alert");
