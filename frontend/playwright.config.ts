@@ -26,7 +26,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
-    { name: "desktop", use: { viewport: { width: 1280, height: 800 } } },
+    { name: "desktop", grepInvert: /@phone/, use: { viewport: { width: 1280, height: 800 } } },
     { name: "phone-390", grep: /@phone/, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
     { name: "phone-360", grep: /@phone/, use: { viewport: { width: 360, height: 800 }, isMobile: true, hasTouch: true } },
   ],

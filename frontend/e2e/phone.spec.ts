@@ -41,7 +41,7 @@ test("@phone money flow: refund a payment from its page in a full-screen dialog"
   await refund.click();
   const dialog = page.getByRole("dialog");
   const viewport = page.viewportSize()!;
-  const paper = (await dialog.locator(".MuiDialog-paper").boundingBox())!;
+  const paper = (await dialog.boundingBox())!;
   expect(paper.width).toBe(viewport.width);
   await dialog.getByLabel("Amount (USD)").fill("9.99");
   const primary = dialog.getByRole("button", { name: "Refund" });

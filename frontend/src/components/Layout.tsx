@@ -46,7 +46,7 @@ export default function Layout() {
         const shown = items.filter(visible);
         if (!shown.length) return null;
         return (
-          <List key={section} dense subheader={<ListSubheader component="div">{section}</ListSubheader>}>
+          <List key={section} dense component="div" subheader={<ListSubheader component="div">{section}</ListSubheader>}>
             {shown.map((item) => (
               <ListItemButton
                 key={item.to}

@@ -123,7 +123,7 @@ export default function HomePage() {
             <Typography variant="h6" component="h2">
               Live feed
             </Typography>
-            <List dense data-testid="live-feed" aria-live="polite">
+            <List dense component="div" data-testid="live-feed" aria-live="polite">
               {feed.events.map((event) => {
                 const link = eventLink(event);
                 const obj = event.data.object;
