@@ -15,7 +15,7 @@ REQUIREMENTS := requirements/base.txt requirements/dev.txt
 TEST_SETTINGS := mcp_payments.settings.test
 BENCH ?=
 
-.PHONY: help venv services migrate run test lint format bench clean
+.PHONY: help venv services migrate run test lint format bench clean chromium
 
 help: ## List the targets
 	@echo "MCP Payments — make targets:"
@@ -57,16 +57,24 @@ run: venv services migrate ## Serve HTTP/WebSockets/MCP on 127.0.0.1:PORT (8000)
 	@bash scripts/run.sh
 
 # --- quality -------------------------------------------------------------------------------------
-test: venv services ## What CI runs: lint, format check, migrations check, pytest with coverage >= 90%
+test: venv services chromium ## What CI runs: lint, format check, migrations check, pytest with coverage >= 90%
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) test-ops
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q
 	$(MAKE) test-frontend
 
-lint: venv ## ruff check + ruff format --check
+# --- ops validation (#18) -------------------------------------------------------------------------
+.PHONY: test-ops
+test-ops: ## Validate ops/ and .github/ (kustomize, kubernetes-validate, hadolint, checkov, promtool, ...)
+	bash ops/validate.sh
+
+lint: venv ## ruff check + ruff format --check + import-linter contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	bash scripts/frontend.sh check
 
 format: venv ## ruff format + ruff check --fix
@@ -80,6 +88,14 @@ test-frontend: venv services migrate ## Dashboard: npm ci if needed, Vitest, bui
 
 frontend-dev: ## Vite dev server for frontend/, proxying /api, /mcp, /ws to :8000
 	cd frontend && npm run dev
+
+# --- browser tests -------------------------------------------------------------------------------
+# tests/browser drives Debian's Chromium through Playwright (never a downloaded browser).
+chromium: ## Install Debian's chromium for the browser tests when /usr/bin/chromium is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing chromium (apt-get) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 # --- benchmarks ----------------------------------------------------------------------------------
 bench: venv services migrate ## Run benchmarks (BENCH=name for one) -> var/bench/latest.json

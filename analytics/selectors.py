@@ -2,10 +2,24 @@ from datetime import date
 
 from django.db.models import Sum
 
+from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.events.models import Event, ProcessedEvent
 
 from .models import DailyCounter
 from .services import event_day, increments_for
+
+__all__ = ["counter_totals", "counter_value", "counters_drift", "increments_for"]
+
+
+def counter_totals(*, merchant_id: str | None, day: date, metrics: list[str]) -> list[dict]:
+    """The live counters of `day` summed per (currency, metric), for one merchant or every
+    merchant (None); currency-less counters are left out. Rows: `{currency, metric, total}`
+    (totals in minor units or counts). One query; reads only."""
+    rows = DailyCounter.objects.filter(day=day, metric__in=metrics).exclude(currency="")
+    if merchant_id:
+        rows = rows.filter(merchant_id=merchant_id)
+    return list(rows.values("currency", "metric").annotate(total=Sum("value")))
 
 
 def counter_value(*, merchant_id: str, day: date, metric: str, currency: str = "") -> int:
@@ -51,3 +65,10 @@ def counters_drift(*, day: date, subscriber: str) -> list[dict]:
         if expected.get((merchant_id, metric, currency), 0)
         != actual.get((merchant_id, metric, currency), 0)
     ]
+
+
+def merchant_id_of(context: AuthContext) -> str:
+    """The merchant analytics answers for; platform staff must name one (MerchantRequired)."""
+    if context.merchant is None:
+        raise MerchantRequired()
+    return context.merchant.id

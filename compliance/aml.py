@@ -5,8 +5,8 @@
 - Structuring: `AML_STRUCTURING_MIN_PAYMENTS` or more succeeded payments by one customer within
   24 h, each between 90 % and 100 % (exclusive) of the threshold: one alert per customer per day.
 
-The payment history is read from the event outbox (`payment.succeeded` events), the kernel every
-app may read; switch to a payments selector once payments exist.
+The payment history is read through the payments selector `customer_payments_in_range`
+(compliance may read other apps through their selectors), by capture time.
 """
 
 from datetime import datetime, timedelta
@@ -14,14 +14,12 @@ from typing import Any
 
 from django.conf import settings
 
-from mcp_payments.api.ids import lowest_id_at
-from mcp_payments.events.models import Event
+from payments.selectors import customer_payments_in_range
 
 from .alerts import alert_open
 from .models import Alert
 
 STRUCTURING_WINDOW = timedelta(hours=24)
-STRUCTURING_LOWER_BOUND = 0.9
 
 
 def large_transaction_threshold(currency: str) -> int:
@@ -34,8 +32,13 @@ def _amount(payment: dict[str, Any]) -> int:
     return payment.get("amount_received") or payment["amount"]
 
 
+def _near_low(threshold: int) -> int:
+    """The smallest integer amount at or above 90 % of `threshold`."""
+    return -(-threshold * 9 // 10)
+
+
 def _is_near_threshold(amount: int, threshold: int) -> bool:
-    return threshold * STRUCTURING_LOWER_BOUND <= amount < threshold
+    return _near_low(threshold) <= amount < threshold
 
 
 def aml_screen_payment(*, event: dict[str, Any]) -> list[Alert]:
@@ -69,22 +72,16 @@ def _screen_structuring(
     customer = payment["customer"]
     until = datetime.fromisoformat(event["created"].replace("Z", "+00:00"))
     since = until - STRUCTURING_WINDOW
-    recent = Event.objects.filter(
-        type="payment.succeeded",
+    recent = customer_payments_in_range(
         merchant_id=merchant_id,
-        id__gte=lowest_id_at("evt", int(since.timestamp() * 1000)),
-        created__gte=since,
-        data__object__customer=customer,
-        data__object__currency=payment["currency"],
-    ).values_list("data", flat=True)
-    near = sorted(
-        {
-            data["object"]["id"]
-            for data in recent
-            if _is_near_threshold(_amount(data["object"]), threshold)
-        }
-        | {payment["id"]}
+        customer_id=customer,
+        currency=payment["currency"],
+        since=since,
+        until=until,
+        low=_near_low(threshold),
+        high=threshold,
     )
+    near = sorted(set(recent) | {payment["id"]})
     if len(near) < settings.AML_STRUCTURING_MIN_PAYMENTS:
         return None
     return alert_open(

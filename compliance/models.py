@@ -7,61 +7,12 @@ one-time sealing of an unsealed row (migration 0002).
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Func, Q, Value
+from django.db.models import Func
 
 from mcp_payments.api.fields import PrefixedIdField
+from mcp_payments.audit.models import SEQUENCE_NAME, ActorType, AuditEntry
 
-SEQUENCE_NAME = "compliance_audit_seq"
-
-
-class ActorType(models.TextChoices):
-    API_KEY = "api_key"
-    USER = "user"
-    SYSTEM = "system"
-
-
-class AuditEntry(models.Model):
-    """One privileged action. Content columns never change; the chain columns are set once."""
-
-    id = PrefixedIdField("aud")
-    # Insertion order within a transaction; the chain order is (txid, seq).
-    seq = models.BigIntegerField(
-        unique=True, editable=False, db_default=Func(Value(SEQUENCE_NAME), function="nextval")
-    )
-    # The writing transaction (txid_current(), forced by the insert trigger as well).
-    txid = models.BigIntegerField(editable=False, db_default=Func(function="txid_current"))
-    created = models.DateTimeField(db_default=Func(function="statement_timestamp"))
-    merchant_id = models.CharField(max_length=64, null=True, blank=True)
-    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
-    actor_id = models.CharField(max_length=100)
-    action = models.CharField(max_length=100)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=100)
-    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    request_id = models.CharField(max_length=64, null=True, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    # The chain: NULL until sealed.
-    chain_position = models.BigIntegerField(null=True, blank=True, unique=True)
-    prev_hash = models.CharField(max_length=64, null=True, blank=True)
-    hash = models.CharField(max_length=64, null=True, blank=True)
-
-    class Meta:
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit entries"
-        indexes = [
-            models.Index(fields=["merchant_id", "-id"], name="compliance_audit_merchant"),
-            models.Index(fields=["object_id"], name="compliance_audit_object"),
-            models.Index(fields=["actor_id"], name="compliance_audit_actor"),
-            models.Index(
-                fields=["txid", "seq"],
-                condition=Q(hash__isnull=True),
-                name="compliance_audit_unsealed",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.id} {self.action} {self.object_type}:{self.object_id}"
+__all__ = ["SEQUENCE_NAME", "ActorType", "AuditEntry"]
 
 
 class AlertStatus(models.TextChoices):
@@ -146,3 +97,7 @@ class BlockListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}={self.value}"
+
+
+# Regulatory reports (issue #16) live in their own module.
+from .reports.models import ComplianceReport  # noqa: E402, F401

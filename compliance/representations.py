@@ -29,3 +29,20 @@ class RiskReviewSerializer(ObjectSerializer):
     note = serializers.CharField()
     created = TimestampField()
     decided_at = TimestampField(allow_null=True)
+
+
+class ComplianceReportSerializer(ObjectSerializer):
+    object_name = "compliance_report"
+
+    merchant = serializers.CharField(source="merchant_id", allow_null=True)
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    period_start = TimestampField()
+    period_end = TimestampField()
+    parameters = serializers.DictField()
+    scheduled = serializers.BooleanField()
+    row_count = serializers.IntegerField(allow_null=True)
+    verification = serializers.DictField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    created = TimestampField()
+    finished_at = TimestampField(allow_null=True)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from mcp_payments.agents.planning import is_planning
 from mcp_payments.events.services import emit
 
 from .models import BlockListEntry, RiskReview
@@ -53,7 +54,10 @@ def _level(score: int) -> str:
 
 
 def _count(keys: list[str]) -> list[int]:
-    """Increment each velocity counter and return the new counts (one round trip)."""
+    """Increment each velocity counter and return the new counts (one round trip). A dry run
+    (planning mode) only reads them, as if this call were counted."""
+    if is_planning():
+        return [int(value or 0) + 1 for value in _client().mget(keys)]
     pipe = _client().pipeline(transaction=False)
     for key in keys:
         pipe.incr(key)

@@ -30,3 +30,19 @@ def verify_audit_log() -> dict[str, Any]:
             details=result,
         )
     return result
+
+
+@shared_task(name="compliance.tasks.generate_compliance_report", acks_late=True)
+def generate_compliance_report(report_id: str) -> str:
+    """Generate one requested compliance report; returns its status."""
+    from .reports.services import compliance_report_generate
+
+    return compliance_report_generate(report_id=report_id).status
+
+
+@shared_task(name="compliance.tasks.generate_scheduled_reports")
+def generate_scheduled_reports() -> int:
+    """Beat (daily): request yesterday's platform-wide compliance reports."""
+    from .reports.services import compliance_reports_schedule_daily
+
+    return len(compliance_reports_schedule_daily())

@@ -25,6 +25,7 @@ export default defineConfig({
     environment: "happy-dom",
     globals: true,
     setupFiles: ["src/test/setup.ts"],
+    testTimeout: 30_000,
     include: ["src/**/*.test.{ts,tsx}"],
   },
 });

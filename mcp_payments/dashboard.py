@@ -1,6 +1,7 @@
 """Serving the React dashboard (frontend/, docs/dashboard.md) from the same server as the API.
 
-- `/` redirects to `/dashboard/`.
+- `/` redirects to `/dashboard/` (`settings.HOME_URL`, mcp_payments.backoffice); `/dashboard`
+  without the slash too.
 - `/dashboard/assets/<file>`: Vite's content-hashed build output, `Cache-Control: immutable` for
   a year (a changed file gets a new name).
 - `/dashboard/` and every other `/dashboard/<path>`: `index.html` with `Cache-Control: no-cache`
@@ -32,8 +33,8 @@ def dist_dir() -> Path:
 
 
 @require_safe
-def root(request: HttpRequest) -> HttpResponse:
-    """`/` → `/dashboard/` (302: the root may serve something else one day)."""
+def bare(request: HttpRequest) -> HttpResponse:
+    """`/dashboard` → `/dashboard/` (APPEND_SLASH is off)."""
     return HttpResponseRedirect("/dashboard/")
 
 
@@ -63,9 +64,8 @@ def asset(request: HttpRequest, name: str) -> FileResponse:
 
 
 urlpatterns = [
-    path("", root, name="root"),
     path("dashboard/assets/<path:name>", asset, name="dashboard-asset"),
     path("dashboard/", index, name="dashboard"),
     re_path(r"^dashboard/(?P<path>.*)$", index, name="dashboard-route"),
-    path("dashboard", root, name="dashboard-bare"),
+    path("dashboard", bare, name="dashboard-bare"),
 ]

@@ -3,10 +3,11 @@ their attempts and a "retry now" action, in-app notifications, preferences and r
 Writes that matter go through the services."""
 
 from django.contrib import admin, messages
+from unfold.admin import TabularInline
 
-from mcp_payments.accounts.admin import staff_context
 from mcp_payments.accounts.context import system_context
 from mcp_payments.api.errors import ApplicationError
+from mcp_payments.backoffice.admin_kit import BackOfficeAdmin, ReadOnlyAdmin, staff_context
 
 from .models import (
     MerchantNotificationSettings,
@@ -19,19 +20,8 @@ from .models import (
 from .services.deliveries import webhook_delivery_retry
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WebhookEndpointAdmin(ReadOnlyAdmin):
     # The secret columns are listed nowhere (fields whitelist below).
     fields = (
         "id",
@@ -64,7 +54,7 @@ class WebhookEndpointAdmin(ReadOnlyMixin, admin.ModelAdmin):
     ordering = ("-id",)
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(TabularInline):
     model = WebhookAttempt
     fields = (
         "attempted_at",
@@ -86,7 +76,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     fields = (
         "id",
         "endpoint",
@@ -123,7 +113,7 @@ class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("id", "user", "merchant", "kind", "title", "created", "read_at")
     list_filter = ("kind",)
     search_fields = ("id", "user__username", "merchant__id", "object_id")
@@ -131,13 +121,13 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
     list_display = ("user", "updated")
     search_fields = ("user__username",)
 
 
 @admin.register(MerchantNotificationSettings)
-class MerchantNotificationSettingsAdmin(admin.ModelAdmin):
+class MerchantNotificationSettingsAdmin(BackOfficeAdmin):
     list_display = ("merchant", "customer_email_receipts", "customer_sms_receipts")
     search_fields = ("merchant__id", "merchant__name")
     autocomplete_fields = ("merchant",)

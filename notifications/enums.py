@@ -4,8 +4,8 @@ channels."""
 from django.db import models
 
 # Every event type a webhook endpoint may subscribe to: API.md §4, plus the types the platform
-# emits beyond that list (`payment.amount_capturable_updated`, `refund.pending`,
-# `payout.canceled`). A test holds it
+# emits beyond that list (`payment.amount_capturable_updated`, `payment.settled`,
+# `refund.pending`, `payout.canceled`, `adjustment.approved`). A test holds it
 # equal to the `emit("...")` calls of the code base. Internal types (`notification.created`,
 # `system.alert`) are not delivered to webhooks.
 WEBHOOK_EVENT_TYPES: tuple[str, ...] = (
@@ -20,6 +20,7 @@ WEBHOOK_EVENT_TYPES: tuple[str, ...] = (
     "payment.failed",
     "payment.canceled",
     "payment.captured",
+    "payment.settled",
     "refund.created",
     "refund.pending",
     "refund.succeeded",
@@ -38,6 +39,7 @@ WEBHOOK_EVENT_TYPES: tuple[str, ...] = (
     "payout.paid",
     "payout.failed",
     "payout.canceled",
+    "adjustment.approved",
     "subscription.created",
     "subscription.updated",
     "subscription.canceled",

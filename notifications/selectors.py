@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.models import ApiKey, Membership
+from mcp_payments.accounts.scoping import merchant_scoped
 
 from .enums import DEFAULT_CHANNELS, KIND_ROLES, EndpointStatus
 from .exceptions import (
@@ -23,11 +24,7 @@ from .models import (
     WebhookEndpoint,
 )
 
-
-def _scoped(queryset: QuerySet, context: AuthContext) -> QuerySet:
-    if context.merchant is not None:
-        return queryset.filter(merchant=context.merchant)
-    return queryset if context.is_platform_staff else queryset.none()
+_scoped = merchant_scoped  # one merchant-scoping rule (mcp_payments.accounts.scoping)
 
 
 def context_livemode(context: AuthContext) -> bool:

@@ -1,4 +1,5 @@
-"""Jobs of the `notifications` queue: thin wrappers over the services."""
+"""Notifications jobs, thin wrappers over the services; each channel has its own queue
+(settings WEBHOOKS_QUEUE, EMAIL_QUEUE, SMS_QUEUE via CELERY_TASK_ROUTES)."""
 
 import logging
 
@@ -34,16 +35,20 @@ def dispatch_due_deliveries() -> int:
 
 
 @shared_task(
-    bind=True,
     name="notifications.tasks.send_email",
     ignore_result=True,
-    max_retries=8,
+    autoretry_for=(EmailRetryable,),
+    max_retries=settings.EMAIL_MAX_RETRIES,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
 )
-def send_email(self, template: str, to: list[str], context: dict) -> None:
+def send_email(template: str, to: list[str], context: dict) -> None:
+    """Send one templated email. A retryable SMTP failure (unreachable, timeout, 4xx) is retried
+    at most EMAIL_MAX_RETRIES times with jittered exponential backoff (30 s .. 1 h); a final
+    refusal (5xx) is logged and dropped."""
     try:
         email_send(template=template, to=to, context=context)
-    except EmailRetryable as exc:
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
     except EmailFailed:
         logger.error("email %s refused by the SMTP server", template, exc_info=True)
 

@@ -1,40 +1,48 @@
-"""Back office for payments: searchable list, a payment page with its timeline, ledger entries,
-refunds and disputes, and capture / cancel / refund actions through the services (audited)."""
+"""Back office for payments: a searchable list that fits a laptop and a phone, a payment page
+with its state-aware actions (capture, cancel, refund), timeline, refunds, disputes and ledger
+entries, all money with its currency's symbol and exponent. Every write goes through the
+services (audited); the action pages run them outside any transaction."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from mcp_payments.accounts.admin import run_admin_action as _run
-from mcp_payments.accounts.admin import staff_context
-from mcp_payments.api.errors import ApplicationError
+from mcp_payments.api.money import format_money
+from mcp_payments.backoffice.admin_kit import (
+    BackOfficeAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    action_buttons,
+    confirm_and_run,
+    display,
+    money,
+    money_column,
+    run_admin_action,
+    staff_context,
+    status_badge,
+)
 from mcp_payments.events.models import Event
-from wallets.models import JournalEntry
+from wallets.admin import entries_table
 
+from .enums import CANCELABLE, PaymentStatus
 from .models import Customer, Dispute, MerchantPricing, Payment, PaymentMethod, Refund
 from .services import disputes, payments, refunds
 from .services.customers import customer_delete
 
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+REFUND_REASONS = [
+    ("requested_by_customer", "requested by customer"),
+    ("duplicate", "duplicate"),
+    ("fraudulent", "fraudulent"),
+]
 
 
 @admin.register(Customer)
-class CustomerAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("id", "merchant", "name", "email", "created", "deleted_at")
+class CustomerAdmin(ReadOnlyAdmin):
+    list_display = ("id", "name", "email", "merchant", "created", "deleted_at")
     list_filter = ("created", "deleted_at")
     search_fields = ("id", "email", "name", "merchant__id")
     ordering = ("-id",)
@@ -43,18 +51,19 @@ class CustomerAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.action(description="Erase selected customers (redact PII, keep history)")
     def erase_customers(self, request, queryset) -> None:
         context = staff_context(request)
-        erased = 0
-        for customer in queryset:
-            try:
-                customer_delete(context=context, customer_id=customer.id)
-                erased += 1
-            except ApplicationError as exc:
-                self.message_user(request, f"{customer.id}: {exc.message}", level=messages.ERROR)
-        self.message_user(request, f"Erased {erased} customer(s).")
+        run_admin_action(
+            self,
+            request,
+            queryset,
+            lambda customer: customer_delete(context=context, customer_id=customer.id),
+            "Erased",
+        )
 
 
 class AmountRangeFilter(admin.SimpleListFilter):
-    title = "amount"
+    """Amount bands in minor units (any currency)."""
+
+    title = "amount (minor units)"
     parameter_name = "amount_range"
     RANGES = {
         "small": (None, 1_000),
@@ -85,70 +94,138 @@ class RiskLevelFilter(admin.SimpleListFilter):
         return queryset.filter(risk__level=self.value()) if self.value() else queryset
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyInline):
     model = Refund
-    fields = ("id", "amount", "status", "reason", "created")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+    fields = ("id", "amount_money", "status", "reason", "created")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    amount_money = money_column("amount", "Amount")
 
 
-class DisputeInline(RefundInline):
+class DisputeInline(ReadOnlyInline):
     model = Dispute
-    fields = ("id", "amount", "fee", "status", "reason", "created")
-    readonly_fields = fields
+    fields = ("id", "amount_money", "fee_money", "status", "reason", "created")
+
+    amount_money = money_column("amount", "Amount")
+    fee_money = money_column("fee", "Fee")
 
 
 class RefundForm(forms.Form):
     amount = forms.IntegerField(
-        min_value=1, required=False, help_text="Minor units; empty refunds all that remains."
+        min_value=1,
+        required=False,
+        help_text="Minor units (1050 = 10.50 in USD); empty refunds all that remains.",
     )
+    reason = forms.ChoiceField(choices=REFUND_REASONS)
+
+
+class CaptureForm(forms.Form):
+    amount_to_capture = forms.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Minor units; empty captures all that is capturable (the rest is released).",
+    )
+
+
+class CancelForm(forms.Form):
     reason = forms.ChoiceField(
         choices=[
             ("requested_by_customer", "requested by customer"),
             ("duplicate", "duplicate"),
             ("fraudulent", "fraudulent"),
+            ("abandoned", "abandoned"),
         ]
     )
 
 
+def refundable(payment: Payment) -> int:
+    """Minor units that can still be refunded (0 unless the payment succeeded)."""
+    if payment.status != PaymentStatus.SUCCEEDED:
+        return 0
+    return max(0, payment.amount_received - payment.amount_refunded)
+
+
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
-        "merchant",
-        "amount",
-        "currency",
-        "status",
+        "amount_money",
+        "currency_code",
+        "status_badge",
         "customer_email",
-        "last4",
         "created",
     )
+    list_display_links = ("id",)
     list_filter = ("status", "currency", RiskLevelFilter, AmountRangeFilter, "created", "merchant")
     search_fields = ("=id", "customer__email", "payment_method__last4", "=provider_charge_id")
     ordering = ("-id",)
-    list_select_related = ("customer", "payment_method", "merchant")
+    list_select_related = ("customer", "payment_method")
     inlines = [RefundInline, DisputeInline]
     actions = ("capture", "cancel", "refund_in_full")
-    readonly_fields = ("refund_link", "timeline", "ledger_entries")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("id", "status_badge"),
+                    ("amount_money", "amount_received_money"),
+                    ("amount_refunded_money", "amount_capturable_money"),
+                    ("fee_money", "card"),
+                    ("merchant", "customer"),
+                    ("created", "captured_at"),
+                    "description",
+                    "actions_bar",
+                )
+            },
+        ),
+        ("Timeline", {"fields": ("timeline",)}),
+        ("Ledger entries", {"fields": ("ledger_entries",)}),
+    )
+    readonly_fields = (
+        "status_badge",
+        "amount_money",
+        "amount_received_money",
+        "amount_refunded_money",
+        "amount_capturable_money",
+        "fee_money",
+        "card",
+        "actions_bar",
+        "timeline",
+        "ledger_entries",
+    )
 
-    @admin.display(description="Refund")
-    def refund_link(self, payment: Payment) -> str:
-        url = reverse("admin:payments_payment_refund", args=[payment.id])
-        return format_html('<a class="button" href="{}">Refund (full or partial)…</a>', url)
+    amount_money = money_column("amount", "Amount")
+    amount_received_money = money_column("amount_received", "Received")
+    amount_refunded_money = money_column("amount_refunded", "Refunded")
+    amount_capturable_money = money_column("amount_capturable", "Capturable")
+    fee_money = money_column("fee", "Fee")
+    status_badge = status_badge()
 
-    @admin.display(description="Customer email")
+    @display(description="Currency", ordering="currency")
+    def currency_code(self, payment: Payment) -> str:
+        return payment.currency.upper()
+
+    @display(description="Customer", ordering="customer__email")
     def customer_email(self, payment: Payment) -> str:
-        return payment.customer.email if payment.customer else ""
+        return payment.customer.email if payment.customer else "—"
 
-    @admin.display(description="Last4")
-    def last4(self, payment: Payment) -> str:
-        return payment.payment_method.last4 if payment.payment_method else ""
+    @display(description="Card")
+    def card(self, payment: Payment) -> str:
+        method = payment.payment_method
+        return f"{method.brand} •••• {method.last4}" if method else "—"
 
-    @admin.display(description="Timeline")
+    @display(description="Actions")
+    def actions_bar(self, payment: Payment) -> str:
+        """Only the actions the payment's state allows (no Refund when nothing is left)."""
+        buttons = []
+        if payment.status == PaymentStatus.REQUIRES_CAPTURE:
+            buttons.append(("Capture…", self._url("capture", payment), "primary"))
+        if refundable(payment) > 0:
+            buttons.append(("Refund…", self._url("refund", payment), "primary"))
+        if payment.status in CANCELABLE:
+            buttons.append(("Cancel payment…", self._url("cancel", payment), "danger"))
+        return action_buttons(buttons)
+
+    @display(description="Timeline")
     def timeline(self, payment: Payment) -> str:
         events = Event.objects.filter(
             Q(object_id=payment.id)
@@ -156,74 +233,124 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
             | Q(object_id__in=list(payment.disputes.values_list("id", flat=True)))
         ).order_by("id")
         return format_html(
-            "<ol>{}</ol>",
+            '<ol class="list-decimal pl-5">{}</ol>',
             format_html_join(
                 "", "<li>{} — {} ({})</li>", ((e.created, e.type, e.id) for e in events)
             ),
         )
 
-    @admin.display(description="Ledger entries")
+    @display(description="Ledger entries")
     def ledger_entries(self, payment: Payment) -> str:
         references = [payment.id, *payment.refunds.values_list("id", flat=True)]
         references += list(payment.disputes.values_list("id", flat=True))
-        entries = JournalEntry.objects.filter(reference_id__in=references).prefetch_related(
-            "postings"
-        )
-        rows = (
-            (
-                reverse("admin:wallets_journalentry_change", args=[entry.id]),
-                entry.id,
-                entry.kind,
-                ", ".join(f"{p.account_id} {p.amount:+d}" for p in entry.postings.all()),
-            )
-            for entry in entries.order_by("id")
-        )
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a> {}: {}</li>', rows)
-        )
+        return entries_table(reference_ids=references)
+
+    @staticmethod
+    def _url(action: str, payment: Payment) -> str:
+        return reverse(f"admin:payments_payment_{action}", args=[payment.pk])
 
     def get_urls(self):
+        views = (("refund", self.refund_view), ("capture", self.capture_view))
+        views += (("cancel", self.cancel_view),)
         return [
-            path(
-                "<str:payment_id>/refund/",
-                self.admin_site.admin_view(self.refund_view),
-                name="payments_payment_refund",
+            *(
+                path(
+                    f"<str:payment_id>/{name}/",
+                    self.admin_site.admin_view(view),
+                    name=f"payments_payment_{name}",
+                )
+                for name, view in views
             ),
             *super().get_urls(),
         ]
 
+    def _summary(self, payment: Payment) -> list[tuple[str, str]]:
+        return [
+            ("Payment", payment.id),
+            ("Status", payment.status),
+            ("Amount", format_money(payment.amount, payment.currency)),
+            ("Received", format_money(payment.amount_received, payment.currency)),
+            ("Refunded", format_money(payment.amount_refunded, payment.currency)),
+            ("Refundable", format_money(refundable(payment), payment.currency)),
+            ("Capturable", format_money(payment.amount_capturable, payment.currency)),
+        ]
+
     def refund_view(self, request: HttpRequest, payment_id: str) -> HttpResponse:
-        """A full or partial refund of one payment, through the refund service."""
+        """A full or partial refund of one payment, through `refund_create`."""
         payment = get_object_or_404(Payment, pk=payment_id)
-        form = RefundForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                refund = refunds.refund_create(
-                    context=staff_context(request),
-                    payment_id=payment.id,
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ApplicationError as exc:
-                self.message_user(request, exc.message, level=messages.ERROR)
-            else:
-                self.message_user(request, f"Refunded {refund.amount} ({refund.id}).")
-                return HttpResponseRedirect(
-                    reverse("admin:payments_payment_change", args=[payment.id])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Refund {payment.id}",
-            "form": form,
-            "payment": payment,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/payments/refund.html", context)
+
+        def run(data: dict) -> str:
+            refund = refunds.refund_create(
+                context=staff_context(request),
+                payment_id=payment.id,
+                amount=data["amount"],
+                reason=data["reason"],
+            )
+            amount = format_money(refund.amount, refund.currency)
+            return f"Refund {refund.id} of {amount}: {refund.status}."
+
+        return confirm_and_run(
+            self,
+            request,
+            obj=payment,
+            title=f"Refund {payment.id}",
+            form_class=RefundForm,
+            run=run,
+            summary=self._summary(payment),
+            submit_label="Refund",
+            danger=True,
+        )
+
+    def capture_view(self, request: HttpRequest, payment_id: str) -> HttpResponse:
+        """Capture an authorization fully or partly, through `payment_capture`."""
+        payment = get_object_or_404(Payment, pk=payment_id)
+
+        def run(data: dict) -> str:
+            captured = payments.payment_capture(
+                context=staff_context(request),
+                payment_id=payment.id,
+                amount_to_capture=data["amount_to_capture"],
+            )
+            amount = format_money(captured.amount_received, captured.currency)
+            return f"Captured {amount} of {captured.id}."
+
+        return confirm_and_run(
+            self,
+            request,
+            obj=payment,
+            title=f"Capture {payment.id}",
+            form_class=CaptureForm,
+            run=run,
+            summary=self._summary(payment),
+            submit_label="Capture",
+        )
+
+    def cancel_view(self, request: HttpRequest, payment_id: str) -> HttpResponse:
+        """Cancel before capture (voids an authorization), through `payment_cancel`."""
+        payment = get_object_or_404(Payment, pk=payment_id)
+
+        def run(data: dict) -> str:
+            canceled = payments.payment_cancel(
+                context=staff_context(request), payment_id=payment.id, reason=data["reason"]
+            )
+            return f"Canceled {canceled.id}."
+
+        return confirm_and_run(
+            self,
+            request,
+            obj=payment,
+            title=f"Cancel {payment.id}",
+            form_class=CancelForm,
+            run=run,
+            summary=self._summary(payment),
+            submit_label="Cancel payment",
+            danger=True,
+        )
 
     @admin.action(description="Capture selected authorizations in full")
     def capture(self, request, queryset) -> None:
         context = staff_context(request)
-        _run(
+        run_admin_action(
             self,
             request,
             queryset,
@@ -234,7 +361,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.action(description="Cancel selected payments")
     def cancel(self, request, queryset) -> None:
         context = staff_context(request)
-        _run(
+        run_admin_action(
             self,
             request,
             queryset,
@@ -245,7 +372,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.action(description="Refund selected payments in full")
     def refund_in_full(self, request, queryset) -> None:
         context = staff_context(request)
-        _run(
+        run_admin_action(
             self,
             request,
             queryset,
@@ -255,18 +382,25 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(PaymentMethod)
-class PaymentMethodAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("id", "merchant", "customer", "brand", "last4", "created", "detached_at")
+class PaymentMethodAdmin(ReadOnlyAdmin):
+    list_display = ("id", "brand", "last4", "customer", "created", "detached_at")
     search_fields = ("=id", "last4", "fingerprint")
     ordering = ("-id",)
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("id", "merchant", "payment", "amount", "currency", "status", "created")
-    list_filter = ("status",)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("id", "amount_money", "currency_code", "status_badge", "payment", "created")
+    list_filter = ("status", "currency")
     search_fields = ("=id", "=payment__id")
     ordering = ("-id",)
+
+    amount_money = money_column("amount", "Amount")
+    status_badge = status_badge()
+
+    @display(description="Currency", ordering="currency")
+    def currency_code(self, refund: Refund) -> str:
+        return refund.currency.upper()
 
 
 class EvidenceForm(forms.Form):
@@ -274,17 +408,26 @@ class EvidenceForm(forms.Form):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("id", "merchant", "payment", "amount", "status", "reason", "created")
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ("id", "amount_money", "status_badge", "reason", "payment", "created")
     list_filter = ("status", "reason")
     search_fields = ("=id", "=payment__id")
     ordering = ("-id",)
     actions = ("accept",)
+    readonly_fields = ("amount_money", "status_badge", "evidence_link")
+
+    amount_money = money_column("amount", "Amount")
+    status_badge = status_badge()
+
+    @display(description="Evidence")
+    def evidence_link(self, dispute: Dispute) -> str:
+        url = reverse("admin:payments_dispute_evidence", args=[dispute.pk])
+        return action_buttons([("Submit evidence…", url, "default")])
 
     @admin.action(description="Accept selected disputes (close as lost)")
     def accept(self, request, queryset) -> None:
         context = staff_context(request)
-        _run(
+        run_admin_action(
             self,
             request,
             queryset,
@@ -303,32 +446,34 @@ class DisputeAdmin(ReadOnlyMixin, admin.ModelAdmin):
         ]
 
     def evidence_view(self, request: HttpRequest, dispute_id: str) -> HttpResponse:
+        """Evidence for a dispute, through `dispute_submit_evidence`."""
         dispute = get_object_or_404(Dispute, pk=dispute_id)
-        form = EvidenceForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                disputes.dispute_submit_evidence(
-                    context=staff_context(request),
-                    dispute_id=dispute.id,
-                    evidence={"staff_note": form.cleaned_data["evidence"]},
-                )
-            except ApplicationError as exc:
-                self.message_user(request, exc.message, level=messages.ERROR)
-            else:
-                self.message_user(request, "Evidence submitted.")
-                return HttpResponseRedirect(
-                    reverse("admin:payments_dispute_change", args=[dispute.id])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Evidence for {dispute.id}",
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/payments/refund.html", context)
+
+        def run(data: dict) -> str:
+            disputes.dispute_submit_evidence(
+                context=staff_context(request),
+                dispute_id=dispute.id,
+                evidence={"staff_note": data["evidence"]},
+            )
+            return "Evidence submitted."
+
+        return confirm_and_run(
+            self,
+            request,
+            obj=dispute,
+            title=f"Evidence for {dispute.id}",
+            form_class=EvidenceForm,
+            run=run,
+            summary=[
+                ("Dispute", dispute.id),
+                ("Amount", money(dispute.amount, dispute.currency)),
+                ("Status", dispute.status),
+            ],
+            submit_label="Submit evidence",
+        )
 
 
 @admin.register(MerchantPricing)
-class MerchantPricingAdmin(admin.ModelAdmin):
+class MerchantPricingAdmin(BackOfficeAdmin):
     list_display = ("merchant", "currency", "percent_bps", "fixed_fee", "settlement_delay_seconds")
     list_filter = ("currency",)

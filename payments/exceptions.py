@@ -100,3 +100,10 @@ class CardError(ApplicationError):
             message, code=code, extra={"decline_code": decline_code, "payment": payment}
         )
         self.decline_code = decline_code
+
+
+class PaymentMethodAlreadyDetached(Conflict):
+    """Detaching a payment method that is detached already: a state conflict (409)."""
+
+    code = "payment_method_detached"
+    message = "This payment method is already detached."

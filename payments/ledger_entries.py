@@ -76,6 +76,21 @@ def refund_entry(payment: Payment, refund: Refund) -> Entry:
     )
 
 
+def refund_reversal_entry(payment: Payment, refund: Refund) -> Entry:
+    """A refund the provider refused: its entry reversed (the funds return where they left)."""
+    clearing = platform_account("provider_clearing", payment.currency)
+    if payment.wallet_id:
+        destination = credit(_wallet_account(payment), refund.amount)
+    else:
+        destination = credit(_merchant(payment, MERCHANT_AVAILABLE), refund.amount)
+    return Entry(
+        kind="refund_reversal",
+        legs=[debit(clearing, refund.amount), destination],
+        merchant_id=payment.merchant_id,
+        reference_id=refund.id,
+    )
+
+
 def dispute_opened_entry(dispute: Dispute) -> Entry:
     """The disputed amount moves into the merchant's dispute reserve and the dispute fee to the
     platform, both out of the available balance at once."""

@@ -32,6 +32,7 @@ def _payment_amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "create_payment",
+    policy_in_service=True,
     scope="payments:write",
     input=PaymentCreateSerializer,
     output=PaymentSerializer,
@@ -100,15 +101,28 @@ class CaptureInput(PaymentCaptureSerializer):
     id = serializers.CharField(max_length=40, help_text="The payment (pay_…).")
 
 
+def _capture_amount(data: dict[str, Any]) -> tuple[int, str]:
+    """What the capture would take: the given amount, else all that is capturable."""
+    row = Payment.objects.filter(pk=data["id"]).values_list("currency", "amount_capturable").first()
+    currency, capturable = row or ("usd", 0)
+    amount = data.get("amount_to_capture")
+    return (capturable if amount is None else amount), currency
+
+
 @tool(
     "capture_payment",
+    policy_in_service=True,
     scope="payments:write",
     input=CaptureInput,
     output=PaymentSerializer,
-    effect=Effect.WRITE,
+    effect=Effect.MONEY,
+    amount=_capture_amount,
+    policy_amount=False,
+    fee=lambda payment: payment.fee,
     title="Capture an authorized payment",
     description="Capture a payment in requires_capture, fully or partly (amount_to_capture); "
-    "the rest is released.",
+    "the rest is released. The amount was counted against the agent policy at confirm; "
+    "dry_run: true shows the capture's postings and fee.",
 )
 def capture_payment(call: ToolCall, data: dict[str, Any]) -> Payment:
     return payment_services.payment_capture(
@@ -151,6 +165,7 @@ def _refund_amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "create_refund",
+    policy_in_service=True,
     scope="refunds:write",
     input=RefundCreateSerializer,
     output=RefundSerializer,
@@ -238,6 +253,7 @@ def _top_up_amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "top_up_wallet",
+    policy_in_service=True,
     scope="wallets:write",
     input=TopUpInput,
     output=PaymentSerializer,

@@ -18,6 +18,12 @@ class Customer(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Billing (BILLING.md §1): a sandbox test clock set at creation, and the non-cash credit
+    # balance per currency (negative = credit the customer holds; never posted to the ledger).
+    test_clock = models.ForeignKey(
+        "billing.TestClock", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    balance = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [
@@ -113,6 +119,12 @@ class Payment(models.Model):
     captured_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
     capture_entry_id = models.CharField(max_length=40, null=True, blank=True)
+    # Where the money movement came from (api, dashboard, mcp) and the API key behind it
+    # (an agent's key for MCP calls): analytics dimensions.
+    source = models.CharField(max_length=16, default="api")
+    api_key_id = models.CharField(max_length=64, null=True, blank=True)
+    # The billing invoice (in_…) this payment attempts to pay (BILLING.md §4).
+    invoice_id = models.CharField(max_length=40, null=True, blank=True)
     created = models.DateTimeField()
     updated = models.DateTimeField()
 

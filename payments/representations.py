@@ -18,6 +18,8 @@ class CustomerSerializer(ObjectSerializer):
     description = serializers.CharField(allow_null=True)
     metadata = serializers.DictField(child=serializers.CharField())
     deleted = serializers.BooleanField(source="is_deleted")
+    test_clock = serializers.CharField(source="test_clock_id", allow_null=True)
+    balance = serializers.DictField(child=serializers.IntegerField())
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         if instance.is_deleted:
@@ -63,6 +65,18 @@ class PaymentErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class CardDetailsSerializer(serializers.Serializer):
+    brand = serializers.CharField()
+    country = serializers.CharField(allow_null=True)
+    funding = serializers.CharField(allow_null=True)
+    last4 = serializers.CharField()
+
+
+class PaymentMethodDetailsSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    card = CardDetailsSerializer(allow_null=True)
+
+
 class PaymentSerializer(ObjectSerializer):
     object_name = "payment"
 
@@ -85,6 +99,22 @@ class PaymentSerializer(ObjectSerializer):
     next_action = serializers.DictField(allow_null=True)
     risk = RiskSerializer(allow_null=True)
     cancellation_reason = serializers.CharField(allow_null=True)
+    captured_at = TimestampField(allow_null=True)
+    source = serializers.CharField()
+    api_key = serializers.CharField(source="api_key_id", allow_null=True)
+    payment_method_details = serializers.SerializerMethodField()
+
+    @extend_schema_field(PaymentMethodDetailsSerializer(allow_null=True))
+    def get_payment_method_details(self, payment) -> dict[str, Any] | None:
+        """The card behind the payment (country and funding are null: the sandbox provider
+        does not report them), or null before a payment method is attached."""
+        method = payment.payment_method
+        if method is None:
+            return None
+        card = {"brand": method.brand, "country": None, "funding": None, "last4": method.last4}
+        return {"type": method.type, "card": card if method.type == "card" else None}
+
+    invoice = serializers.CharField(source="invoice_id", allow_null=True)
 
 
 class RefundSerializer(ObjectSerializer):

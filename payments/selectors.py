@@ -1,8 +1,11 @@
 """Reads of payments objects, always scoped to the caller's merchant."""
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.scoping import merchant_scoped
 
 from .exceptions import (
     CustomerNotFound,
@@ -13,11 +16,7 @@ from .exceptions import (
 )
 from .models import Customer, Dispute, Payment, PaymentMethod, Refund
 
-
-def _scoped(queryset: QuerySet, context: AuthContext) -> QuerySet:
-    if context.merchant is not None:
-        return queryset.filter(merchant=context.merchant)
-    return queryset if context.is_platform_staff else queryset.none()
+_scoped = merchant_scoped  # one merchant-scoping rule (mcp_payments.accounts.scoping)
 
 
 def customer_list(*, context: AuthContext, email: str | None = None) -> QuerySet[Customer]:
@@ -99,3 +98,48 @@ def dispute_get(*, context: AuthContext, dispute_id: str) -> Dispute:
     if dispute is None:
         raise DisputeNotFound(f"No such dispute: '{dispute_id}'", param="id")
     return dispute
+
+
+def payments_captured_at_or_above(
+    *,
+    context: AuthContext,
+    start: datetime,
+    end: datetime,
+    thresholds: dict[str, int],
+    default_threshold: int,
+) -> QuerySet[Payment]:
+    """Payments captured in [start, end) whose `amount_received` is at or above their currency's
+    threshold (`thresholds`, else `default_threshold`), oldest first (compliance's
+    large-transaction report)."""
+    condition = Q(amount_received__gte=default_threshold) & ~Q(currency__in=list(thresholds))
+    for currency, threshold in thresholds.items():
+        condition |= Q(currency=currency, amount_received__gte=threshold)
+    payments = _scoped(Payment.objects.all(), context).filter(
+        condition, captured_at__gte=start, captured_at__lt=end
+    )
+    return payments.order_by("captured_at", "id")
+
+
+def customer_payments_in_range(
+    *,
+    merchant_id: str,
+    customer_id: str,
+    currency: str,
+    since: datetime,
+    until: datetime,
+    low: int,
+    high: int,
+) -> list[str]:
+    """Ids of the customer's payments captured in [since, until] with `low <= amount_received <
+    high` (the AML structuring rule's window), sorted."""
+    return sorted(
+        Payment.objects.filter(
+            merchant_id=merchant_id,
+            customer_id=customer_id,
+            currency=currency,
+            captured_at__gte=since,
+            captured_at__lte=until,
+            amount_received__gte=low,
+            amount_received__lt=high,
+        ).values_list("id", flat=True)
+    )

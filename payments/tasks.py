@@ -8,12 +8,15 @@ from django.utils import timezone
 from .services.disputes import dispute_decide, dispute_open
 from .services.payments import payment_expire_authorizations
 from .services.reconciliation import payments_reconcile_processing, settlement_report
+from .services.refunds import refunds_reconcile_pending
 from .services.settlement import payments_settle
 
 
 @shared_task(name="payments.tasks.reconcile_processing")
 def reconcile_processing() -> int:
-    return payments_reconcile_processing()
+    """Payments stuck in `processing` and refunds stuck in `pending` (a crash or a lost answer
+    between the provider call and its booking)."""
+    return payments_reconcile_processing() + refunds_reconcile_pending()
 
 
 @shared_task(name="payments.tasks.expire_authorizations")

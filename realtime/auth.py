@@ -22,7 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http.cookie import parse_cookie
 from django.http.request import validate_host
 
-from mcp_payments.accounts.authentication import context_for_token
+from mcp_payments.accounts.authentication import SECRET_PREFIXES, context_for_token
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.selectors import user_context
 
@@ -51,6 +51,19 @@ class Refused(Exception):
         self.reason = reason
 
 
+def token_expiry(scope: dict[str, Any]) -> float | None:
+    """The `exp` (unix seconds) of the socket's JWT, if it authenticated with one."""
+    token = query_params(scope).get("token") or _bearer(scope)
+    if not token or token.startswith(SECRET_PREFIXES):
+        return None
+    from rest_framework_simplejwt.tokens import UntypedToken
+
+    try:
+        return float(UntypedToken(token)["exp"])
+    except Exception:  # already refused by authenticate(); no expiry to watch
+        return None
+
+
 @dataclass(frozen=True)
 class Subscription:
     """An authorized socket: whose events it receives."""
@@ -59,6 +72,8 @@ class Subscription:
     stream: str
     # None: every merchant (platform staff who did not pick one).
     merchant_id: str | None
+    # The JWT's expiry (unix seconds): the socket closes with 4401 then (realtime.revocation).
+    token_expiry: float | None = None
 
     @property
     def user_id(self) -> int | None:
@@ -151,4 +166,9 @@ def subscription_for(scope: dict[str, Any], stream: str) -> Subscription:
         # Another merchant's id answers exactly as one that does not exist.
         raise Refused(CLOSE_NOT_FOUND, f"No such merchant: '{requested}'.")
     merchant_id = context.merchant.pk if context.merchant is not None else None
-    return Subscription(context=context, stream=stream, merchant_id=merchant_id)
+    return Subscription(
+        context=context,
+        stream=stream,
+        merchant_id=merchant_id,
+        token_expiry=token_expiry(scope),
+    )

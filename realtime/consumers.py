@@ -26,6 +26,7 @@ from django.utils import timezone
 from .auth import (
     CLOSE_NOT_FOUND,
     CLOSE_SLOW_CONSUMER,
+    CLOSE_UNAUTHENTICATED,
     Refused,
     Subscription,
     query_params,
@@ -34,6 +35,7 @@ from .auth import (
 from .groups import ALERTS, COMPLIANCE, DASHBOARD, PAYMENTS, group_name
 from .hub import Hub, get_hub
 from .resume import PAGE_SIZE, ResumeError, replay_check, replay_page, resume_anchor
+from .revocation import credential_of, get_watcher
 from .sender import RecentIds, SocketSender
 from .snapshot import DashboardState, dashboard_state
 
@@ -77,7 +79,21 @@ class StreamConsumer(AsyncWebsocketConsumer):
         await self._hub.join(group, self)
         self._joined.append(group)
         self._spawn(self._heartbeat())
+        get_watcher().watch(
+            self, credential_of(self.subscription.context, self.subscription.token_expiry)
+        )
         await self.opened()
+
+    def credential_revoked(self) -> None:
+        """The key was revoked or expired, the JWT expired, or the user was deactivated: stop
+        delivering and close with 4401 (realtime.revocation)."""
+        if not self._closing:
+            self._closing = True
+            self._spawn(self._close_revoked())
+
+    async def _close_revoked(self) -> None:
+        await self._leave_groups()
+        await self.close(code=CLOSE_UNAUTHENTICATED, reason="Credentials revoked or expired.")
 
     def prepare(self) -> None:
         """Set up what `deliver` uses, before the socket joins its group."""
@@ -99,6 +115,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
+        get_watcher().forget(self)
         for task in list(self._tasks):
             task.cancel()
         if self.sender is not None:

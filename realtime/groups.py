@@ -29,7 +29,7 @@ DASHBOARD = "dashboard"
 
 # Routing patterns (AMQP topic syntax) of the events each stream carries.
 STREAM_PATTERNS: dict[str, tuple[str, ...]] = {
-    PAYMENTS: ("payment.*", "refund.*", "dispute.*"),
+    PAYMENTS: ("payment.*", "refund.*", "dispute.*", "subscription.*", "invoice.*"),
     ALERTS: (
         "risk.review_opened",
         "risk.review_closed",
@@ -43,7 +43,18 @@ STREAM_PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     COMPLIANCE: ("compliance.*", "risk.*", "audit.*"),
     # The events that move the dashboard's figures (realtime.snapshot.increments).
-    DASHBOARD: ("payment.succeeded", "payment.failed", "refund.succeeded", "dispute.created"),
+    DASHBOARD: (
+        "payment.succeeded",
+        "payment.failed",
+        "refund.succeeded",
+        "dispute.created",
+        # Also the events that move the analytics summary (analytics.rollups).
+        "payment.amount_capturable_updated",
+        "payment.canceled",
+        "dispute.closed",
+        "customer.created",
+        "risk.review_opened",
+    ),
 }
 EVENT_STREAMS: tuple[str, ...] = (PAYMENTS, ALERTS, COMPLIANCE)
 STREAMS: tuple[str, ...] = (*EVENT_STREAMS, DASHBOARD)

@@ -5,10 +5,16 @@ Per currency, for the current UTC day (docs/api.md "WebSockets" documents each f
 `refunds_volume`, `disputes_count`, `disputes_volume`, `payments_last_minute`,
 `payments_per_second` (a decimal string; no floats in this API).
 
-The day's totals come from the analytics live counters (`analytics.DailyCounter`, kept by the
-analytics subscriber); disputes and the last minute's payments from a bounded read of the outbox
-(an id range of today / the last minute, on the events' merchant index). After the snapshot,
-`DashboardState.apply` moves the same figures with each event the broadcast subscriber sends.
+The day's totals come from the analytics live counters (`analytics.selectors.counter_totals`,
+kept by the analytics subscriber); disputes and the last minute's payments from a bounded read of
+the outbox (an id range of today / the last minute, on the events' merchant index). After the
+snapshot, `DashboardState.apply` moves the same figures with each event the broadcast subscriber
+sends.
+
+Each message also carries `summary`: the `/analytics/summary` metrics of the current UTC day per
+currency, computed by the analytics metric code itself (`analytics.metrics.currency_metrics`)
+from the rollup totals (snapshot) moved by the rollup subscriber's own event rules
+(`analytics.rollups.event_deltas`), so the home tiles and the API never disagree.
 """
 
 from collections import deque
@@ -17,13 +23,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncSecond
 from django.utils import timezone
 
-from analytics.models import DailyCounter
-from analytics.services import increments_for
+from analytics.metrics import Window, currency_metrics, rollup_totals
+from analytics.rollups import Deltas, event_deltas
+from analytics.selectors import counter_totals, increments_for
 from mcp_payments.api.ids import lowest_id_at
 from mcp_payments.events.models import Event
 
@@ -81,14 +88,43 @@ class DashboardState:
     totals: dict[str, Totals] = field(default_factory=dict)
     # (second, currency, payments) of the last minute's succeeded payments.
     recent: deque[tuple[datetime, str, int]] = field(default_factory=deque)
+    # The day's rollup measures per currency ("" = currency-less counts).
+    measures: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def _apply_measures(self, event: dict[str, Any]) -> set[str]:
+        """Add the event's rollup deltas that fall on `day` (business time); return the
+        currencies whose summary changed."""
+        deltas = Deltas()
+        event_deltas({**event, "merchant": event.get("merchant") or ""}, deltas)
+        changed = set()
+        for (_merchant, currency, bucket), values in deltas.rollup.items():
+            if bucket.date() != self.day:
+                continue
+            row = self.measures.setdefault(currency, {})
+            for name, delta in values.items():
+                row[name] = row.get(name, 0) + delta
+            if currency:
+                changed.add(currency)
+        return changed
+
+    def summary(self, only: list[str]) -> dict[str, Any]:
+        """The `/analytics/summary` metrics of `day` for the currencies in `only`."""
+        blank = self.measures.get("", {})
+        return {
+            "currencies": {
+                currency: currency_metrics(self.measures.get(currency, {})) for currency in only
+            },
+            "new_customers": blank.get("new_customers", 0),
+            "reviews_opened": blank.get("reviews_opened", 0),
+        }
 
     def apply(self, event: dict[str, Any]) -> set[str]:
         """Move the figures by one event; return the currencies that changed."""
         created = _parse(event["created"])
         if created.date() > self.day:
             # A new UTC day: the day's totals start again.
-            self.day, self.totals = created.date(), {}
-        changed: set[str] = set()
+            self.day, self.totals, self.measures = created.date(), {}, {}
+        changed: set[str] = self._apply_measures(event)
         if created.date() == self.day:
             for (figure, currency), delta in increments(event).items():
                 currency_totals = self.totals.setdefault(currency, dict.fromkeys(TOTALS, 0))
@@ -122,7 +158,7 @@ class DashboardState:
         return counts
 
     def currencies(self, now: datetime) -> list[str]:
-        return sorted(set(self.totals) | set(self._last_minute(now)))
+        return sorted(set(self.totals) | set(self._last_minute(now)) | (set(self.measures) - {""}))
 
     def message(
         self, kind: str, *, merchant_id: str | None, now: datetime, only: set[str] | None = None
@@ -135,6 +171,7 @@ class DashboardState:
             "day": self.day.isoformat(),
             "merchant": merchant_id,
             "currencies": {currency: self.figures(currency, now) for currency in currencies},
+            "summary": self.summary(currencies),
         }
 
 
@@ -144,13 +181,10 @@ def dashboard_state(*, merchant_id: str | None, now: datetime | None = None) -> 
     today = now.astimezone(UTC).date()
     state = DashboardState(day=today)
     merchant = Q(merchant_id=merchant_id) if merchant_id else Q()
+    day = Window(_day_start(today), _day_start(today) + timedelta(days=1), "UTC")
+    state.measures = rollup_totals(merchant_id=merchant_id or None, window=day)
 
-    counters = (
-        DailyCounter.objects.filter(merchant, day=today, metric__in=list(COUNTER_FIGURES))
-        .exclude(currency="")
-        .values("currency", "metric")
-        .annotate(total=Sum("value"))
-    )
+    counters = counter_totals(merchant_id=merchant_id, day=today, metrics=list(COUNTER_FIGURES))
     for row in counters:
         totals = state.totals.setdefault(row["currency"], dict.fromkeys(TOTALS, 0))
         totals[COUNTER_FIGURES[row["metric"]]] = row["total"]

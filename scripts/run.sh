@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Local all-in-one server, started by `make run` (after the venv, services and migrations):
 #   - ASGI server (uvicorn) for HTTP, WebSockets and MCP on 127.0.0.1:$PORT (default 8000)
-#   - one Celery worker consuming every queue
+#   - one Celery worker consuming every queue but webhooks, and a dedicated worker for `webhooks`
+#     (a failing channel, e.g. email, never delays webhook deliveries)
 #   - Celery beat (DatabaseScheduler, configured in settings)
 #   - the events relay and the event consumers of every domain (manage.py events_*)
-# It first seeds the demo merchant and prints its API key and the admin login.
+# It first collects static files (served by the ASGI server itself, ServeStatic), seeds the demo
+# merchant and the back office's staff user, and prints the API key and both logins.
 # Ctrl-C (or TERM) stops every process it started; if any of them dies, it stops the rest
 # and exits non-zero. Production runs these as separate processes: docs/deployment.md.
 set -euo pipefail
@@ -13,6 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export DJANGO_SETTINGS_MODULE=mcp_payments.settings.base
 unset DEBUG
+# Staff sign in to /admin/ (and get API tokens) with a TOTP second factor, as in production.
+export STAFF_OTP_REQUIRED="${STAFF_OTP_REQUIRED:-1}"
 PORT="${PORT:-8000}"
 HOST=127.0.0.1
 VENV_BIN=.venv/bin
@@ -21,6 +25,13 @@ STOP_TIMEOUT="${STOP_TIMEOUT:-20}" # seconds to wait for a graceful stop before 
 # Under ASGI, persistent connections (CONN_MAX_AGE > 0) leak one connection per request
 # thread: the ASGI server closes each one after its request unless told otherwise.
 ASGI_DB_CONN_MAX_AGE="${DB_CONN_MAX_AGE:-0}"
+# Mail in development: Django's console backend (messages are printed in the worker's log)
+# unless EMAIL_BACKEND / EMAIL_HOST point at a real server.
+export EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
+case "$EMAIL_BACKEND" in
+*console*) mail_target="console backend: printed in the Celery worker's log" ;;
+*) mail_target="$EMAIL_BACKEND (${EMAIL_HOST:-127.0.0.1}:${EMAIL_PORT:-25})" ;;
+esac
 
 names=()
 pids=()
@@ -94,8 +105,12 @@ if port_open; then
     exit 1
 fi
 
-# --- demo merchant -------------------------------------------------------------------------------
-log "seeding the demo merchant (manage.py seed_demo)"
+# --- static files --------------------------------------------------------------------------------
+log "collecting static files (manage.py collectstatic)"
+"$VENV_BIN/python" manage.py collectstatic --noinput -v 0
+
+# --- demo merchant and staff user ----------------------------------------------------------------
+log "seeding the demo merchant and the staff user (manage.py seed_demo)"
 seed_output="$("$VENV_BIN/python" manage.py seed_demo)"
 # The command prints one JSON object; take the last line that parses as one.
 demo="$(
@@ -109,12 +124,16 @@ for line in sys.stdin:
             found = json.loads(line)
         except ValueError:
             pass
-if not isinstance(found, dict) or not {"api_key", "username", "password"} <= found.keys():
-    sys.exit("seed_demo did not print {merchant, api_key, username, password}")
-print(found.get("merchant", ""), found["api_key"], found["username"], found["password"], sep="\t")
+wanted = {"api_key", "username", "password", "staff_username", "staff_password"}
+if not isinstance(found, dict) or not wanted <= found.keys():
+    sys.exit("seed_demo did not print {merchant, api_key, username, password, staff_...}")
+print(
+    found.get("merchant", ""), found["api_key"], found["username"], found["password"],
+    found["staff_username"], found["staff_password"], sep="\t",
+)
 '
 )"
-IFS=$'\t' read -r demo_merchant demo_key demo_user demo_password <<<"$demo"
+IFS=$'\t' read -r demo_merchant demo_key demo_user demo_password staff_user staff_password <<<"$demo"
 
 print_box() {
     local lines=(
@@ -122,15 +141,22 @@ print_box() {
         ""
         "Dashboard  http://$HOST:$PORT/dashboard/   (log in: $demo_user / $demo_password)"
         ""
+        "Home       http://$HOST:$PORT/"
         "API        http://$HOST:$PORT/api/v1/   (docs: /api/v1/docs/)"
         "API key    $demo_key"
         "Merchant   $demo_merchant"
         ""
-        "Admin      http://$HOST:$PORT/admin/"
-        "Username   $demo_user"
-        "Password   $demo_password"
+        "Back office (platform staff): http://$HOST:$PORT/admin/"
+        "  Username $staff_user"
+        "  Password $staff_password"
+        "  2FA code .venv/bin/python manage.py staff_otp $staff_user"
+        ""
+        "Merchant dashboard user (POST /api/v1/auth/token -> JWT; the dashboard):"
+        "  Username $demo_user"
+        "  Password $demo_password"
         ""
         "Health     http://$HOST:$PORT/health/ready"
+        "Mail       $mail_target"
         "Stop       Ctrl-C"
     )
     local width=0 line
@@ -153,8 +179,10 @@ bash scripts/frontend.sh build || log "the dashboard build failed: serving the A
 start asgi env DB_CONN_MAX_AGE="$ASGI_DB_CONN_MAX_AGE" \
     "$VENV_BIN/uvicorn" mcp_payments.asgi:application --host "$HOST" --port "$PORT" \
     --lifespan on --ws websockets-sansio --ws-per-message-deflate false
-start worker "$VENV_BIN/celery" -A mcp_payments worker \
-    -Q payments,analytics,compliance,notifications,monitoring -l info --concurrency 2
+start worker "$VENV_BIN/celery" -A mcp_payments worker -n "general-$PORT@%h" \
+    -Q payments,analytics,compliance,notifications,email,sms,monitoring -l info --concurrency 2
+start webhook-worker "$VENV_BIN/celery" -A mcp_payments worker -n "webhooks-$PORT@%h" \
+    -Q webhooks -l info --concurrency 2
 start beat "$VENV_BIN/celery" -A mcp_payments beat -l info
 # The events relay (outbox -> RabbitMQ) and the consumers of every subscriber domain.
 start relay "$VENV_BIN/python" manage.py events_relay

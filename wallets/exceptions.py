@@ -88,3 +88,10 @@ class SelfApproval(ApplicationError):
     code = "maker_checker_violation"
     status = 403
     message = "An adjustment must be approved by a different staff member than its requester."
+
+
+class BatchFailed(InvalidRequest):
+    """An atomic transfer batch with a failing item: nothing applied; `results` (in the error)
+    gives every item's outcome, `param` the first failing item (`transfers[i]`)."""
+
+    code = "batch_failed"

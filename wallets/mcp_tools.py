@@ -7,7 +7,6 @@ from typing import Any
 from rest_framework import serializers
 
 from mcp_payments.mcp.registry import Effect, IdInput, ListInput, NoInput, ToolCall, tool
-from payments.selectors import customer_get
 from wallets import selectors
 from wallets.api.serializers import (
     PayoutCreateSerializer,
@@ -63,13 +62,10 @@ def get_balance(call: ToolCall, data: dict[str, Any]) -> dict[str, Any]:
     "(cus_…). Returns the wallet with its balance.",
 )
 def create_wallet(call: ToolCall, data: dict[str, Any]) -> Wallet:
-    customer_id = data.get("customer")
-    if customer_id:
-        customer_id = customer_get(context=call.context, customer_id=customer_id).id
     return wallet_services.wallet_create(
         context=call.context,
         currency=data["currency"],
-        customer_id=customer_id,
+        customer_id=data.get("customer"),
         metadata=data.get("metadata"),
     )
 
@@ -111,6 +107,7 @@ def _amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "create_transfer",
+    policy_in_service=True,
     scope="transfers:write",
     input=TransferCreateSerializer,
     output=TransferSerializer,
@@ -131,6 +128,7 @@ def create_transfer(call: ToolCall, data: dict[str, Any]) -> Transfer:
 
 @tool(
     "create_payout",
+    policy_in_service=True,
     scope="payouts:write",
     input=PayoutCreateSerializer,
     output=PayoutSerializer,

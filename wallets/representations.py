@@ -68,6 +68,31 @@ class PayoutSerializer(ObjectSerializer):
         return "wallet" if payout.wallet_id else "balance"
 
 
+class AdjustmentSerializer(ObjectSerializer):
+    """A staff adjustment of a wallet (its `adjustment.approved` event)."""
+
+    object_name = "adjustment"
+
+    created = TimestampField()
+    wallet = serializers.CharField(source="wallet_id")
+    merchant = serializers.CharField(source="wallet.merchant_id")
+    direction = serializers.CharField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField(source="wallet.currency")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    entry = serializers.CharField(source="entry_id", allow_null=True)
+    requested_by = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+    decided_at = TimestampField(allow_null=True)
+
+    def get_requested_by(self, adjustment) -> str:
+        return f"user:{adjustment.requested_by_id}"
+
+    def get_decided_by(self, adjustment) -> str | None:
+        return f"user:{adjustment.decided_by_id}" if adjustment.decided_by_id else None
+
+
 class PostingSerializer(serializers.Serializer):
     account = serializers.CharField(source="account_id")
     amount = serializers.IntegerField(help_text="Debit > 0 > credit, in minor units.")

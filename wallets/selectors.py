@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.scoping import merchant_scoped
 
 from .enums import DEBIT_NORMAL
 from .exceptions import (
@@ -16,7 +18,15 @@ from .exceptions import (
     TransferNotFound,
     WalletNotFound,
 )
-from .models import AccountBalance, JournalEntry, LedgerAccount, Payout, Transfer, Wallet
+from .models import (
+    AccountBalance,
+    JournalEntry,
+    LedgerAccount,
+    Payout,
+    Posting,
+    Transfer,
+    Wallet,
+)
 
 
 @dataclass(frozen=True)
@@ -48,10 +58,7 @@ class Balance:
         return self.debits_pending if self.debit_normal else self.credits_pending
 
 
-def _scoped(queryset: QuerySet, context: AuthContext) -> QuerySet:
-    if context.merchant is not None:
-        return queryset.filter(merchant=context.merchant)
-    return queryset if context.is_platform_staff else queryset.none()
+_scoped = merchant_scoped  # one merchant-scoping rule (mcp_payments.accounts.scoping)
 
 
 def _sum(condition: str) -> str:
@@ -155,8 +162,10 @@ def transfer_get(*, context: AuthContext, transfer_id: str) -> Transfer:
     return transfer
 
 
-def payout_list(*, context: AuthContext) -> QuerySet[Payout]:
-    return _scoped(Payout.objects.all(), context)
+def payout_list(*, context: AuthContext, status: str | None = None) -> QuerySet[Payout]:
+    """The caller's payouts, of one `status` when given."""
+    payouts = _scoped(Payout.objects.all(), context)
+    return payouts.filter(status=status) if status else payouts
 
 
 def payout_get(*, context: AuthContext, payout_id: str) -> Payout:
@@ -301,3 +310,53 @@ def merchant_balance(*, context: AuthContext) -> dict[str, list[dict[str, int | 
             amount -= account.held or 0
         result[kind].append({"amount": amount, "currency": account.currency})
     return result
+
+
+def postings_for_reference(*, reference_id: str) -> list[dict[str, Any]]:
+    """The ledger postings of every journal entry that references `reference_id` (a payment,
+    transfer, payout id), in posting order: `{entry, account, amount, currency, type}` with
+    amounts in signed minor units. Reads only."""
+    return [
+        {
+            "entry": posting.entry_id,
+            "account": posting.account_id,
+            "amount": posting.amount,
+            "currency": posting.currency,
+            "type": posting.type,
+        }
+        for posting in Posting.objects.filter(entry__reference_id=reference_id).order_by("id")
+    ]
+
+
+def _large(queryset: QuerySet, thresholds: dict[str, int], default_threshold: int) -> QuerySet:
+    condition = Q(amount__gte=default_threshold) & ~Q(currency__in=list(thresholds))
+    for currency, threshold in thresholds.items():
+        condition |= Q(currency=currency, amount__gte=threshold)
+    return queryset.filter(condition)
+
+
+def transfers_at_or_above(
+    *,
+    context: AuthContext,
+    start: datetime,
+    end: datetime,
+    thresholds: dict[str, int],
+    default_threshold: int,
+) -> QuerySet[Transfer]:
+    """Transfers created in [start, end) at or above their currency's threshold, oldest first
+    (compliance's large-transaction report)."""
+    transfers = _scoped(Transfer.objects.all(), context).filter(created__gte=start, created__lt=end)
+    return _large(transfers, thresholds, default_threshold).order_by("created", "id")
+
+
+def payouts_at_or_above(
+    *,
+    context: AuthContext,
+    start: datetime,
+    end: datetime,
+    thresholds: dict[str, int],
+    default_threshold: int,
+) -> QuerySet[Payout]:
+    """Payouts created in [start, end) at or above their currency's threshold, oldest first."""
+    payouts = _scoped(Payout.objects.all(), context).filter(created__gte=start, created__lt=end)
+    return _large(payouts, thresholds, default_threshold).order_by("created", "id")

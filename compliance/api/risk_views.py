@@ -1,11 +1,14 @@
 """The risk review queue (list, approve, reject) and compliance alerts (list, resolve)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from compliance.models import AlertStatus, ReviewStatus
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.serializers import StrictSerializer
 from mcp_payments.api.views import ApiView
@@ -17,21 +20,30 @@ from ..selectors.reviews import risk_review_list
 from ..services.reviews import risk_review_decide
 
 
+class ReviewFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
+
+
+class AlertFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=AlertStatus.choices)
+
+
 class DecisionSerializer(StrictSerializer):
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
 class RiskReviewListView(ApiView):
+    filterset_class = ReviewFilter
     permission_classes = [IsAuthenticatedActor, ScopePermission]
     required_scopes = {"GET": "risk:read"}
 
     @extend_schema(
         operation_id="risk_reviews_list",
-        parameters=[OpenApiParameter("status", str)],
         responses=list_serializer(RiskReviewSerializer),
     )
     def get(self, request: Request) -> Response:
-        reviews = risk_review_list(context=self.ctx, status=request.query_params.get("status"))
+        status = query_filters(request, ReviewFilter).get("status")
+        reviews = risk_review_list(context=self.ctx, status=status)
         return Response(paginate(request, reviews, RiskReviewSerializer))
 
 
@@ -58,16 +70,17 @@ class RiskReviewRejectView(RiskReviewDecisionView):
 
 
 class AlertListView(ApiView):
+    filterset_class = AlertFilter
     permission_classes = [IsAuthenticatedActor, ScopePermission]
     required_scopes = {"GET": "compliance:read"}
 
     @extend_schema(
         operation_id="compliance_alerts_list",
-        parameters=[OpenApiParameter("status", str)],
         responses=list_serializer(AlertSerializer),
     )
     def get(self, request: Request) -> Response:
-        alerts = alert_list(context=self.ctx, status=request.query_params.get("status"))
+        status = query_filters(request, AlertFilter).get("status")
+        alerts = alert_list(context=self.ctx, status=status)
         return Response(paginate(request, alerts, AlertSerializer))
 
 

@@ -1,5 +1,10 @@
 from django.urls import path
 
+from .report_views import (
+    ComplianceReportDetailView,
+    ComplianceReportDownloadView,
+    ComplianceReportListView,
+)
 from .risk_views import (
     AlertListView,
     AlertResolveView,
@@ -10,6 +15,9 @@ from .risk_views import (
 from .views import AuditLogListView, AuditLogVerifyView
 
 urlpatterns = [
+    path("compliance/reports", ComplianceReportListView.as_view()),
+    path("compliance/reports/<str:report_id>", ComplianceReportDetailView.as_view()),
+    path("compliance/reports/<str:report_id>/download", ComplianceReportDownloadView.as_view()),
     path("compliance/alerts", AlertListView.as_view()),
     path("compliance/alerts/<str:alert_id>/resolve", AlertResolveView.as_view()),
     path("risk/reviews", RiskReviewListView.as_view()),

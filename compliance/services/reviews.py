@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.models import ReviewStatus, RiskReview
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.api.errors import Conflict, NotFound
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 
 

@@ -2,36 +2,44 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from mcp_payments.api.errors import ApplicationError
+from mcp_payments.backoffice.admin_kit import (
+    BackOfficeAdmin,
+    run_admin_action,
+    staff_context,
+)
 
 from . import services
-from .context import AuthContext
 from .models import ApiKey, Membership, Merchant
 from .scopes import ALL_SCOPES
-from .selectors import user_context
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
-def staff_context(request: HttpRequest) -> AuthContext | None:
-    return user_context(request.user)
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, BackOfficeAdmin):
+    """Staff and dashboard users (platform staff: `is_staff`; see docs/deployment.md)."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_display = ("username", "email", "is_staff", "is_superuser", "is_active", "last_login")
 
 
-def run_admin_action(modeladmin, request, queryset, action, verb: str) -> None:
-    """Apply a service `action` to each selected object; refusals become error messages."""
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj)
-            done += 1
-        except ApplicationError as exc:
-            modeladmin.message_user(request, f"{obj.pk}: {exc.message}", level=messages.ERROR)
-    if done:
-        modeladmin.message_user(request, f"{verb} {done} object(s).")
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin, BackOfficeAdmin):
+    """Staff roles: groups of permissions given to staff users."""
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(BackOfficeAdmin):
     list_display = ("id", "name", "email", "created")
     search_fields = ("id", "name", "email")
     ordering = ("-id",)
@@ -45,7 +53,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(BackOfficeAdmin):
     form = MembershipForm
     list_display = ("user", "merchant", "role", "created")
     list_filter = ("role",)
@@ -83,7 +91,7 @@ class ApiKeyCreateForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(BackOfficeAdmin):
     list_display = ("id", "merchant", "name", "mode", "secret_last4", "last_used_at", "revoked_at")
     list_filter = ("mode", "revoked_at")
     search_fields = ("id", "name", "merchant__id", "merchant__name")
@@ -130,11 +138,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke selected keys")
     def revoke_keys(self, request, queryset) -> None:
         context = staff_context(request)
-        revoked = 0
-        for key in queryset:
-            try:
-                services.api_key_revoke(key=key, context=context)
-                revoked += 1
-            except ApplicationError as exc:
-                self.message_user(request, f"{key.id}: {exc.message}", level=messages.ERROR)
-        self.message_user(request, f"Revoked {revoked} key(s).")
+        run_admin_action(
+            self,
+            request,
+            queryset,
+            lambda key: services.api_key_revoke(key=key, context=context),
+            "Revoked",
+        )

@@ -4,12 +4,16 @@ Secrets are never stored in clear, so reusing the merchant means issuing a new s
 resetting the demo admin's password on each start (the previous demo key is revoked).
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from mcp_payments.backoffice.security import staff_totp_device
 
 from .models import ApiKey, Merchant
 from .services import api_key_create, api_key_revoke, merchant_create, random_password
 
 DEMO_KEY_NAME = "Demo key (make run)"
+DEMO_STAFF_USERNAME = "ops"
 
 
 def demo_merchant_ensure(*, name: str = "Demo Merchant") -> dict[str, str]:
@@ -40,3 +44,19 @@ def demo_merchant_ensure(*, name: str = "Demo Merchant") -> dict[str, str]:
             "username": membership.user.get_username(),
             "password": password,
         }
+
+
+def demo_staff_ensure(*, username: str = DEMO_STAFF_USERNAME) -> dict[str, str]:
+    """The platform staff user of the back office (`/admin/`): created once as a superuser,
+    then reused with a fresh password; enrolled with a TOTP device (its current code:
+    `manage.py staff_otp <username>`). Returns {"staff_username", "staff_password"}."""
+    with transaction.atomic():
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
+        password = random_password()
+        user.set_password(password)
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.save()
+        staff_totp_device(user)
+        return {"staff_username": user.get_username(), "staff_password": password}

@@ -33,3 +33,20 @@ class UsernameTaken(ApplicationError):
     status = 409
     message = "This username is already in use."
     param = "username"
+
+
+class OtpInvalid(ApplicationError):
+    """Platform staff (and enrolled users) get a token only with their current TOTP code."""
+
+    type = "authentication_error"
+    code = "otp_invalid"
+    status = 401
+    message = "A valid two-factor code is required in the `otp` field (manage.py staff_otp)."
+    param = "otp"
+
+
+class LoginLockedOut(ApplicationError):
+    type = "rate_limit_error"
+    code = "login_locked_out"
+    status = 429
+    message = "Too many failed login attempts for this username: try again later."

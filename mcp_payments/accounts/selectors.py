@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mcp_payments.api.errors import NotFound
 
-from .context import AuthContext
+from .context import AuthContext, CallerPolicy
 from .models import ApiKey, Membership, Merchant
 from .scopes import ALL_SCOPES, ROLE_SCOPES
 
@@ -33,7 +33,12 @@ def api_key_context(secret: str) -> AuthContext | None:
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         # At most one write per key per minute, not one per request.
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return AuthContext(merchant=key.merchant, scopes=frozenset(key.scopes), api_key=key)
+    return AuthContext(
+        merchant=key.merchant,
+        scopes=frozenset(key.scopes),
+        api_key=key,
+        agent_policy=CallerPolicy.of(key.id, key),
+    )
 
 
 def user_context(user: AbstractBaseUser, merchant_id: str | None = None) -> AuthContext | None:

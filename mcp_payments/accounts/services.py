@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
+from mcp_payments.audit.records import audit_record
 
 from .context import AuthContext
 from .exceptions import ApiKeyAlreadyRevoked, InvalidScope, LastAdmin, UsernameTaken

@@ -19,24 +19,60 @@ class StaffOnly(AgentPermissionError):
     message = "Only platform staff may use this tool."
 
 
-class AgentReadOnly(AgentPermissionError):
-    code = "agent_read_only"
-    message = "This key's agent policy is read-only: it may not call write tools."
+class AgentPolicyViolation(AgentPermissionError):
+    """Any refusal by the caller's agent policy (API.md §7): one code, `param` says which."""
+
+    code = "agent_policy_violation"
 
 
-class ToolNotAllowed(AgentPermissionError):
-    code = "tool_not_allowed"
-    message = "This key's agent policy does not allow this tool."
+class AgentReadOnly(AgentPolicyViolation):
+    message = "This caller's agent policy is read-only: it may not change anything."
+
+    def __init__(self, message: str | None = None, *, param: str | None = "read_only") -> None:
+        super().__init__(message, param=param)
 
 
-class AmountAboveMaxPerCall(AgentPermissionError):
-    code = "agent_amount_limit_exceeded"
-    message = "The amount exceeds this key's max_amount_per_call."
+class ToolNotAllowed(AgentPolicyViolation):
+    message = "This caller's agent policy does not allow this operation."
+
+    def __init__(self, message: str | None = None, *, param: str | None = "allowed_tools") -> None:
+        super().__init__(message, param=param)
 
 
-class DailyLimitExceeded(AgentPermissionError):
-    code = "agent_daily_limit_exceeded"
-    message = "The amount would exceed this key's daily limit for this currency."
+class AmountAboveMaxPerCall(AgentPolicyViolation):
+    message = "The amount exceeds this caller's max_amount_per_call."
+
+
+class DailyLimitExceeded(AgentPolicyViolation):
+    message = "The amount would exceed this caller's daily limit for this currency."
+
+
+class AgentPolicyExpired(ApplicationError):
+    type = "authentication_error"
+    code = "api_key_expired"
+    status = 401
+    message = "This caller's agent policy expired (expires_at)."
+
+
+class ApprovalRequired(ApplicationError):
+    """Raised by `policy_enforce` inside the money service's transaction (so the call changes
+    nothing) when the amount is above `approval_above`: the interface turns it into a pending
+    approval (REST 202, MCP `pending_approval`). Uncaught, it is a 403."""
+
+    type = "permission_error"
+    code = "approval_required"
+    status = 403
+    message = "This call needs a staff approval (above approval_above)."
+
+    def __init__(self, *, operation: str, amount: int, currency: str) -> None:
+        super().__init__(
+            f"{operation} of {amount} {currency} is above approval_above: it needs a staff "
+            "approval.",
+            param="amount",
+        )
+        self.operation = operation
+        self.amount = amount
+        self.currency = currency
 
 
 class ApprovalNotFound(NotFound):
@@ -58,3 +94,17 @@ class ApprovalDecisionForbidden(ApplicationError):
 class ApprovalKeyInactive(Conflict):
     code = "api_key_inactive"
     message = "The API key that asked for this call is revoked or expired; it was not executed."
+
+
+class ApprovalRetryForbidden(ApplicationError):
+    type = "permission_error"
+    code = "permission_denied"
+    status = 403
+    message = "Only platform staff may retry a failed approval."
+
+
+class AssistantPolicyForbidden(ApplicationError):
+    type = "permission_error"
+    code = "permission_denied"
+    status = 403
+    message = "Only the merchant's admins (or platform staff) may set the assistant policy."

@@ -1,14 +1,13 @@
 """Reads of agent approvals and spend, scoped to the caller's merchant."""
 
-from datetime import date
+from dataclasses import replace
 
 from django.db.models import QuerySet
 
-from mcp_payments.accounts.context import AuthContext
-from mcp_payments.accounts.models import ApiKey
+from mcp_payments.accounts.context import AuthContext, CallerPolicy
 
 from .exceptions import ApprovalNotFound
-from .models import AgentApproval, AgentSpend
+from .models import AgentApproval, AssistantPolicy
 
 
 def approval_list(*, context: AuthContext, status: str | None = None) -> QuerySet[AgentApproval]:
@@ -30,6 +29,17 @@ def approval_get(*, context: AuthContext, approval_id: str) -> AgentApproval:
     return approval
 
 
-def spent_today(*, api_key: ApiKey, day: date, currency: str) -> int:
-    row = AgentSpend.objects.filter(api_key=api_key, day=day, currency=currency).first()
-    return row.amount if row is not None else 0
+def assistant_policy_get(*, merchant_id: str) -> AssistantPolicy | None:
+    """The merchant's assistant policy row, or None when it never set one."""
+    return AssistantPolicy.objects.filter(merchant_id=merchant_id).first()
+
+
+def assistant_context(context: AuthContext) -> AuthContext:
+    """A dashboard user's context on `/mcp`: the merchant's assistant acting for that user
+    (actor `assistant:<user>`), under the merchant's assistant policy. Platform staff carry no
+    policy and stay themselves."""
+    if context.is_platform_staff or context.merchant is None or context.user is None:
+        return context
+    row = assistant_policy_get(merchant_id=context.merchant.id)
+    policy = CallerPolicy.of(f"assistant:{context.merchant.id}", row) if row else None
+    return replace(context, assistant=True, agent_policy=policy)

@@ -10,6 +10,11 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 client_ip_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "client_ip", default=None
 )
+# The interface a call came through when it is not the REST API ("mcp"): recorded as a
+# payment's `source` for analytics.
+interface_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "interface", default=None
+)
 
 
 class RequestIdFilter(logging.Filter):

@@ -17,6 +17,11 @@ class IdempotencyRecord(models.Model):
     locked_at = models.DateTimeField()
     created = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
+    # The first object the request changed (an event's object type and id), written in that
+    # change's own transaction (`idempotency_effect`): a retry after a crash before the response
+    # was stored is answered with that object, never executed again.
+    effect_type = models.CharField(max_length=40, null=True, blank=True)
+    effect_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         constraints = [

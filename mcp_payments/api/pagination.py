@@ -11,6 +11,7 @@ from rest_framework.request import Request
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
+MAX_LIST_LIMIT_DOC = f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."
 
 
 def _param_error(param: str, message: str) -> ValidationError:

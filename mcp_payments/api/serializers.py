@@ -1,9 +1,9 @@
 """Input fields and the strict base serializer every write endpoint uses."""
 
 from datetime import UTC
+from functools import cache
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,8 +14,58 @@ METADATA_KEY_MAX_LENGTH = 40
 METADATA_VALUE_MAX_LENGTH = 500
 
 
+def _type_error(field: serializers.Field, value: Any) -> str | None:
+    """Why `value` is not of `field`'s JSON type (None when it is): DRF coerces `0` into "0",
+    "yes" into True and "12" into 12; the API takes JSON types as they are."""
+    if value is None:
+        return None  # the field's own allow_null rule answers
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "must be a boolean (true or false)."
+    if isinstance(field, serializers.CharField):
+        return None if isinstance(value, str) else "must be a string."
+    if isinstance(field, serializers.IntegerField):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "must be an integer."
+    string_enum = (
+        isinstance(field, serializers.ChoiceField)
+        and not isinstance(field, serializers.MultipleChoiceField)
+        and all(isinstance(choice, str) for choice in field.choices)
+    )
+    if not string_enum:
+        return None
+    if not isinstance(value, str):
+        return "must be a string."
+    if value not in field.choices and not (value == "" and field.allow_blank):
+        return f"{value!r} is not one of: {', '.join(map(str, field.choices))}."
+    return None
+
+
+def _strict_types(field: serializers.Field, value: Any) -> Any:
+    """The first type error under `field` as a DRF error detail (nested for lists and dicts), or
+    None."""
+    if isinstance(field, MetadataField):
+        return None  # its own rules and codes (metadata_invalid)
+    problem = _type_error(field, value)
+    if problem:
+        return [serializers.ErrorDetail(f"Invalid value: {problem}", code="invalid")]
+    child = getattr(field, "child", None)
+    if isinstance(field, serializers.ListField) and isinstance(value, list) and child:
+        for index, item in enumerate(value):
+            detail = _strict_types(child, item)
+            if detail:
+                return {str(index): detail}
+    if isinstance(field, serializers.DictField) and isinstance(value, dict) and child:
+        for key, item in value.items():
+            detail = _strict_types(child, item)
+            if detail:
+                return {str(key): detail}
+    return None
+
+
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not declare (`parameter_unknown`, with `param` set)."""
+    """Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+    the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+    only true/false, an integer only an integer, a string enum only a string."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -31,10 +81,17 @@ class StrictSerializer(serializers.Serializer):
                         ]
                     }
                 )
+            for name, field in self.fields.items():
+                if name in data and not field.read_only:
+                    detail = _strict_types(field, data[name])
+                    if detail:
+                        raise serializers.ValidationError({name: detail})
         return super().to_internal_value(data)
 
 
-@extend_schema_field(OpenApiTypes.INT64)
+@extend_schema_field(
+    {"type": "integer", "format": "int64", "minimum": MIN_AMOUNT, "maximum": MAX_AMOUNT}
+)
 class AmountField(serializers.Field):
     """A JSON integer in minor units; strings, floats and booleans are refused."""
 
@@ -63,6 +120,7 @@ class AmountField(serializers.Field):
         return int(value)
 
 
+@extend_schema_field({"type": "string", "enum": sorted(SUPPORTED_CURRENCIES)})
 class CurrencyField(serializers.CharField):
     """A lowercase ISO 4217 code from the supported set."""
 
@@ -83,6 +141,15 @@ class CurrencyField(serializers.CharField):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "maxProperties": METADATA_MAX_KEYS,
+        "additionalProperties": {"type": "string", "maxLength": METADATA_VALUE_MAX_LENGTH},
+        "description": f"Up to {METADATA_MAX_KEYS} string key/value pairs; keys 1 to "
+        f"{METADATA_KEY_MAX_LENGTH} characters, values at most {METADATA_VALUE_MAX_LENGTH}.",
+    }
+)
 class MetadataField(serializers.DictField):
     """Up to 50 string keys (≤ 40 chars) with string values (≤ 500 chars)."""
 
@@ -144,3 +211,18 @@ class TimestampField(serializers.DateTimeField):
         if value is None:
             return None
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@cache
+def deleted_serializer(object_name: str) -> type[serializers.Serializer]:
+    """The OpenAPI shape of a deleted object: `{"id", "object": object_name, "deleted": true}`."""
+    name = "Deleted" + "".join(part.title() for part in object_name.split("_")) + "Serializer"
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "id": serializers.CharField(),
+            "object": serializers.ChoiceField(choices=[object_name]),
+            "deleted": serializers.ChoiceField(choices=[(True, "true")], help_text="Always true."),
+        },
+    )

@@ -1,28 +1,21 @@
 from django.contrib import admin, messages
 
+from mcp_payments.backoffice.admin_kit import BackOfficeAdmin, ReadOnlyAdmin
+
 from .dead_letters import dead_letter_replay
 from .models import DeadLetter, Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ("id", "type", "merchant", "object_id", "created", "published_at")
     list_filter = ("type", "created")
     search_fields = ("id", "object_id", "request_id")
     ordering = ("-id",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(admin.ModelAdmin):
+class DeadLetterAdmin(BackOfficeAdmin):
     """Dead letters of the subscriber queues; replay republishes to the main queue."""
 
     list_display = (

@@ -25,6 +25,8 @@ from kombu import Connection, Consumer, Message
 from kombu.exceptions import ContentDisallowed, DecodeError
 from kombu.mixins import ConsumerProducerMixin
 
+from mcp_payments.tracing import consume_spans
+
 from .dead_letters import dead_letter_record
 from .processing import INFRASTRUCTURE_ERRORS, Failure, deliver_batch
 from .topology import (
@@ -127,7 +129,10 @@ class EventConsumer(ConsumerProducerMixin):
         done: list[Message] = []
         for domain, items in by_domain.items():
             try:
-                failures = deliver_batch(domain, [event for _, event in items])
+                with consume_spans(
+                    logical_queue(domain), [(event, message.headers) for message, event in items]
+                ):
+                    failures = deliver_batch(domain, [event for _, event in items])
             except INFRASTRUCTURE_ERRORS:
                 logger.warning("database unavailable; messages requeued", exc_info=True)
                 db_connection.close()

@@ -23,8 +23,9 @@ class EventListInput(ListInput):
     output=EventSerializer,
     is_list=True,
     title="List events",
-    description="The merchant's events (state changes, API.md §4), newest first, optionally of "
-    "one type or a prefix (transfer.*); each carries the object as it was then.",
+    description="The merchant's events (one per state change: payment.succeeded, "
+    "refund.created, transfer.posted, ...), newest first, optionally of one type or a prefix "
+    "(transfer.*); each carries the object as it was then.",
 )
 def list_events(call: ToolCall, data: dict[str, Any]):
     return selectors.event_list(context=call.context, type=data.get("type"))

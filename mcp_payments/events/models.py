@@ -20,6 +20,9 @@ class Event(models.Model):
     object_id = models.CharField(max_length=64)
     data = models.JSONField()
     request_id = models.CharField(max_length=64, blank=True, default="")
+    # W3C trace context of the span that emitted the event ("" with tracing off): the relay and
+    # consumers continue the trace from it (mcp_payments/tracing.py).
+    traceparent = models.CharField(max_length=64, blank=True, default="", db_default="")
     created = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
     # Monotonic per object: writers of one object serialize on its row lock, and each takes the

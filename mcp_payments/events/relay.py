@@ -21,6 +21,8 @@ import psycopg
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
+from mcp_payments.tracing import TRACEPARENT_HEADER, PublishSpans
+
 from .publisher import ConfirmingPublisher, OutgoingMessage, PublishNotConfirmed
 from .topology import broker_connection, broker_errors, declare_topology
 
@@ -42,7 +44,7 @@ _SELECT_BATCH = """
         'data', data,
         'request_id', request_id,
         'sequence', sequence
-    )::text
+    )::text, traceparent
     FROM events_event
     WHERE published_at IS NULL
     ORDER BY id
@@ -51,14 +53,20 @@ _SELECT_BATCH = """
 """
 
 
-def event_message(event_id: str, event_type: str, body: str) -> OutgoingMessage:
-    """The message of one event: its API representation, routed by type."""
+def event_message(
+    event_id: str, event_type: str, body: str, traceparent: str = ""
+) -> OutgoingMessage:
+    """The message of one event: its API representation, routed by type; `traceparent` (the
+    relay's publish span, when tracing) goes in the W3C `traceparent` header."""
+    headers = {"event_type": event_type}
+    if traceparent:
+        headers[TRACEPARENT_HEADER] = traceparent
     return OutgoingMessage(
         exchange=settings.EVENTS_EXCHANGE,
         routing_key=event_type,
         body=body.encode(),
         message_id=event_id,
-        headers={"event_type": event_type},
+        headers=headers,
     )
 
 
@@ -75,7 +83,27 @@ def relay_publish_batch(limit: int = 500, *, publisher: ConfirmingPublisher | No
         rows = cursor.fetchall()
         if not rows:
             return 0
-        publisher.publish_batch([event_message(*row) for row in rows])
+        spans = PublishSpans()
+        messages = [
+            event_message(
+                event_id,
+                event_type,
+                body,
+                spans.start(
+                    event_id=event_id,
+                    event_type=event_type,
+                    traceparent=traceparent,
+                    exchange=settings.EVENTS_EXCHANGE,
+                ),
+            )
+            for event_id, event_type, body, traceparent in rows
+        ]
+        try:
+            publisher.publish_batch(messages)
+        except BaseException as exc:
+            spans.end(error=exc)
+            raise
+        spans.end()
         if settings.EVENTS_RELAY_PAUSE_BEFORE_MARK_MS:
             # Fault-test hook: a relay killed here has published but not marked.
             time.sleep(settings.EVENTS_RELAY_PAUSE_BEFORE_MARK_MS / 1000)

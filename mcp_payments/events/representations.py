@@ -21,5 +21,17 @@ def represent(obj: models.Model) -> dict[str, Any]:
     return dict(serializer(obj).data)
 
 
+def represent_current(object_type: str, object_id: str) -> dict[str, Any]:
+    """The current API representation of the object `object_type` (`payment`, `transfer`, …)
+    with `object_id`; LookupError when the type is unknown or the object is gone."""
+    for model, serializer in _REGISTRY.items():
+        if getattr(serializer, "object_name", None) == object_type:
+            obj = model._default_manager.filter(pk=object_id).first()
+            if obj is None:
+                break
+            return dict(serializer(obj).data)
+    raise LookupError(f"No {object_type} '{object_id}' to represent")
+
+
 def object_type_of(obj: models.Model) -> str:
     return _REGISTRY[type(obj)].object_name

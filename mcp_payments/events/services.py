@@ -7,7 +7,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from mcp_payments.api.idempotency import idempotency_effect
 from mcp_payments.api.logging import request_id_var
+from mcp_payments.tracing import current_traceparent
 
 from .models import Event
 from .representations import object_type_of, represent
@@ -40,6 +42,7 @@ def _build(
         object_id=str(obj.pk),
         data=payload,
         request_id=request_id_var.get() or "",
+        traceparent=current_traceparent(),
         created=timezone.now(),
     )
 
@@ -59,6 +62,7 @@ def emit(
         type, obj, merchant_id=merchant_id, data=data, previous_attributes=previous_attributes
     )
     event.save(force_insert=True)
+    idempotency_effect(object_type=event.object_type, object_id=event.object_id)
     return event
 
 
@@ -66,11 +70,11 @@ def emit(
 # field of every row in Python, which dominated large batches). `sequence` takes its default.
 _INSERT_EVENTS = """
     INSERT INTO events_event
-        (id, type, merchant_id, object_type, object_id, data, request_id, created)
-    SELECT id, type, merchant_id, object_type, object_id, data, request_id, created
+        (id, type, merchant_id, object_type, object_id, data, request_id, traceparent, created)
+    SELECT id, type, merchant_id, object_type, object_id, data, request_id, traceparent, created
     FROM jsonb_to_recordset(%s::jsonb) AS x(
         id text, type text, merchant_id text, object_type text, object_id text, data jsonb,
-        request_id text, created timestamptz)
+        request_id text, traceparent text, created timestamptz)
 """
 
 
@@ -96,6 +100,7 @@ def emit_many(changes: list[tuple[str, models.Model]]) -> list[Event]:
             "object_id": event.object_id,
             "data": event.data,
             "request_id": event.request_id,
+            "traceparent": event.traceparent,
             "created": event.created.isoformat(),
         }
         for event in events
@@ -104,4 +109,5 @@ def emit_many(changes: list[tuple[str, models.Model]]) -> list[Event]:
         cursor.execute(_INSERT_EVENTS, [json.dumps(rows, cls=DjangoJSONEncoder)])
     for event in events:
         event._state.adding = False
+    idempotency_effect(object_type=events[0].object_type, object_id=events[0].object_id)
     return events

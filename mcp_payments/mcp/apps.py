@@ -9,8 +9,6 @@ class McpConfig(AppConfig):
     verbose_name = "MCP server"
 
     def ready(self) -> None:
-        from mcp_payments.agents.services.approvals import register_executor
+        from .execution import register_money_tools
 
-        from .execution import execute_approved
-
-        register_executor(execute_approved)
+        register_money_tools()

@@ -22,6 +22,7 @@ from pydantic import Field
 from mcp_payments.accounts.authentication import context_for_token
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.selectors import api_key_context
+from mcp_payments.agents.selectors import assistant_context
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -72,7 +73,7 @@ class ApiTokenVerifier:
     """`mcp.server.auth.provider.TokenVerifier`: API keys (`sk_…`) and JWT access tokens."""
 
     async def verify_token(self, token: str) -> AccessToken | None:
-        context = await run_sync(context_for_token)(token)
+        context = await run_sync(mcp_context_for_token)(token)
         if context is None:
             return None
         key = context.api_key
@@ -84,6 +85,15 @@ class ApiTokenVerifier:
             expires_at=int(key.expires_at.timestamp()) if key and key.expires_at else None,
             caller=context,
         )
+
+
+def mcp_context_for_token(token: str) -> AuthContext | None:
+    """The caller of `/mcp`: an API key as itself (its own agent policy); a dashboard user's JWT
+    as the merchant's assistant acting for that user, under the assistant policy."""
+    context = context_for_token(token)
+    if context is None or context.api_key is not None:
+        return context
+    return assistant_context(context)
 
 
 CallerResolver = Callable[[ServerRequestContext[Any, Any]], Awaitable[AuthContext | None]]

@@ -1,34 +1,24 @@
-"""`dry_run: true` on money-moving tools: the real service runs inside a transaction that is
-then rolled back, so what the agent sees is exactly what would happen, and nothing stays: no
-rows, no events, no audit rows of the movement, no idempotency record, no daily-limit spend."""
+"""`dry_run: true` on money-moving tools: the real service plans the call in planning mode
+(`mcp_payments.agents.planning`: the provider is a predictor that calls nothing, Redis is only
+read) inside a transaction that is then rolled back, so what the agent sees is what would
+happen, and nothing stays or leaves the process: no provider call, no outbound request, no Redis
+write, no rows, no events, no audit rows of the movement, no idempotency record, no daily-limit
+spend. The provider's outcome is predicted for the sandbox's test cards, otherwise "unknown"."""
 
 from typing import Any
 
 from django.db import transaction
 
-from mcp_payments.agents.services.policy import AmountVerdict
+from mcp_payments.agents.enforcement import PolicyVerdict
+from mcp_payments.agents.planning import planning
 from mcp_payments.api.errors import ApplicationError, application_error_body
-from wallets.models import Posting
+from wallets.selectors import postings_for_reference
 
 from .registry import ToolCall, ToolSpec
 
 
-def _postings(reference_id: str) -> list[dict[str, Any]]:
-    """The ledger postings written for the object (entries reference it), in posting order."""
-    return [
-        {
-            "entry": posting.entry_id,
-            "account": posting.account_id,
-            "amount": posting.amount,
-            "currency": posting.currency,
-            "type": posting.type,
-        }
-        for posting in Posting.objects.filter(entry__reference_id=reference_id).order_by("id")
-    ]
-
-
 def simulate(
-    call: ToolCall, spec: ToolSpec, data: dict[str, Any], verdict: AmountVerdict
+    call: ToolCall, spec: ToolSpec, data: dict[str, Any], verdict: PolicyVerdict
 ) -> dict[str, Any]:
     """Run the tool's service and roll it back. A refusal by the service (insufficient funds, a
     frozen wallet, …) is reported as `error`; the policy verdict says whether the key's agent
@@ -38,14 +28,14 @@ def simulate(
     postings: list[dict[str, Any]] = []
     fee = 0
     error: dict[str, Any] | None = None
-    with transaction.atomic():
+    with planning() as predictions, transaction.atomic():
         try:
             result = spec.fn(call, data)
         except ApplicationError as exc:
             error = application_error_body(exc)["error"]
         else:
             would_create = spec.render(result)
-            postings = _postings(str(result.pk))
+            postings = postings_for_reference(reference_id=str(result.pk))
             fee = spec.fee(result)
         transaction.set_rollback(True)
     return {
@@ -58,4 +48,6 @@ def simulate(
         "currency": currency,
         "policy": verdict.as_dict(),
         "error": error,
+        "provider_outcome": predictions[-1]["outcome"] if predictions else None,
+        "provider_calls": [prediction["call"] for prediction in predictions],
     }

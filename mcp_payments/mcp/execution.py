@@ -4,28 +4,29 @@ calls. Synchronous (Django ORM); the transports run it in a worker thread.
     authorize (scopes, agent policy)       agents.services.policy.tool_authorize
     validate (the REST input serializer)   → parameter_* errors with `param`
     read tools:  the selector, rendered (PII redacted without customers:read)
-    write tools: idempotency (given or derived key, mcp_payments.api.idempotency)
-    money tools: + max per call, approval above threshold (pending_approval), dry run,
-                 daily limit reserved inside the money movement's transaction
+    write tools: idempotency (given or derived key, mcp_payments.api.idempotency); the service
+                 runs with no outer transaction (it owns its own)
+    money tools: the service enforces the agent policy itself (mcp_payments.agents.enforcement);
+                 above approval_above it raises ApprovalRequired and the call becomes a
+                 pending approval that owns the idempotency record; dry run
     audit        one `mcp.tool_called` row, in its own transaction, for every call
 """
 
-import hashlib
-import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.agents.enforcement import policy_enforce, policy_verdict
+from mcp_payments.agents.exceptions import ApprovalRequired
 from mcp_payments.agents.models import AgentApproval, ApprovalStatus
+from mcp_payments.agents.operations import register_operation
 from mcp_payments.agents.services import approvals, policy
 from mcp_payments.api.errors import (
     ApplicationError,
@@ -34,17 +35,22 @@ from mcp_payments.api.errors import (
     error_body,
     validation_error_body,
 )
+from mcp_payments.api.hygiene import refuse_non_text_json, storable
 from mcp_payments.api.idempotency import (
     Claimed,
     Replay,
+    canonical_json,
+    current_record,
+    derived_idempotency_key,
     idempotency_begin,
     idempotency_complete,
     idempotency_release,
     request_fingerprint,
     should_store,
 )
-from mcp_payments.api.logging import request_id_var
+from mcp_payments.api.logging import interface_var, request_id_var
 from mcp_payments.api.pagination import paginate
+from mcp_payments.audit.records import audit_record
 
 from . import registry
 from .dry_run import simulate
@@ -86,20 +92,6 @@ class ReplayedError(Exception):
         self.body = body
 
 
-def canonical_json(arguments: dict[str, Any]) -> str:
-    return json.dumps(arguments, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def derived_idempotency_key(
-    context: AuthContext, tool: str, arguments: dict[str, Any], now: float | None = None
-) -> str:
-    """(key, tool, canonical arguments) within the current window (MCP_IDEMPOTENCY_WINDOW_SECONDS,
-    aligned to the epoch): an identical retry inside the window gets the same key."""
-    window = int((time.time() if now is None else now) // settings.MCP_IDEMPOTENCY_WINDOW_SECONDS)
-    material = f"{context.actor_id}\n{tool}\n{canonical_json(arguments)}\n{window}"
-    return f"mcp_{tool}_{window}_{hashlib.sha256(material.encode()).hexdigest()[:40]}"
-
-
 def fingerprint(tool: str, arguments: dict[str, Any]) -> str:
     return request_fingerprint("TOOL", tool, canonical_json(arguments).encode())
 
@@ -121,27 +113,68 @@ def _read(call: ToolCall, spec: ToolSpec, data: dict[str, Any]) -> dict[str, Any
     return body if call.context.has_scope("customers:read") else redact_customer_pii(body)
 
 
-def _run_write(call: ToolCall, spec: ToolSpec, data: dict[str, Any]) -> dict[str, Any]:
-    """The tool's service in one transaction with the key's daily-limit reservation."""
+PENDING_STATUS = 202  # an approval's pending answer in the idempotency store
+
+
+def _run(call: ToolCall, spec: ToolSpec, data: dict[str, Any]) -> dict[str, Any]:
+    """The tool's service, rendered. A money tool whose service does not enforce the agent
+    policy itself gets it here, in one transaction with the service (`policy_in_service`)."""
+    if spec.effect is not Effect.MONEY or spec.policy_in_service:
+        return spec.render(spec.fn(call, data))
+    amount, currency = spec.amount(data)
     with transaction.atomic():
-        if spec.effect is Effect.MONEY:
-            amount, currency = spec.amount(data)
-            policy.spend_reserve(context=call.context, amount=amount, currency=currency)
+        policy_enforce(context=call.context, operation=spec.name, amount=amount, currency=currency)
         return spec.render(spec.fn(call, data))
 
 
+def _pending_body(approval: AgentApproval) -> dict[str, Any]:
+    return {"status": "pending_approval", "approval": approval.id}
+
+
 def _idempotent(
-    call: ToolCall, spec: ToolSpec, data: dict[str, Any], key: str, print_: str
-) -> tuple[dict[str, Any], bool]:
-    """Run once per (merchant, key), as REST's Idempotency-Key: returns (body, replayed)."""
+    call: ToolCall,
+    spec: ToolSpec,
+    data: dict[str, Any],
+    arguments: dict[str, Any],
+    key: str,
+    print_: str,
+) -> ToolOutcome:
+    """Run once per (merchant, key), as REST's Idempotency-Key. The service owns its
+    transactions (none is opened here). A call the policy sends for approval becomes a pending
+    approval that owns the idempotency record: replays answer `pending_approval` until it ran,
+    then the executed call's result."""
     claim = idempotency_begin(scope=call.context.idempotency_scope, key=key, fingerprint=print_)
     if isinstance(claim, Replay):
+        if claim.status == PENDING_STATUS:
+            return ToolOutcome("pending_approval", claim.body, replayed=True)
         if claim.status >= 400:
             raise ReplayedError(claim.body)
-        return claim.body, True
+        return ToolOutcome("ok", claim.body, replayed=True)
     assert isinstance(claim, Claimed)
+    token = current_record.set([claim.record_id])
     try:
-        body = _run_write(call, spec, data)
+        body = _run(call, spec, data)
+    except ApprovalRequired as required:
+        try:
+            pending = approvals.approval_request(
+                context=call.context,
+                operation=required.operation,
+                arguments=arguments,
+                amount=required.amount,
+                currency=required.currency,
+                idempotency_key=key,
+                interface="mcp",
+            )
+        except BaseException:
+            idempotency_release(record_id=claim.record_id)
+            raise
+        outcome = _approval_outcome(pending)
+        status = PENDING_STATUS if outcome.status == "pending_approval" else 200
+        if outcome.is_error:
+            status = (pending.response or {}).get("status", 403)
+        idempotency_complete(record_id=claim.record_id, status=status, body=outcome.body)
+        outcome.audit = {"approval": pending.id}
+        return outcome
     except ApplicationError as exc:
         if should_store(exc.status):
             idempotency_complete(
@@ -153,33 +186,24 @@ def _idempotent(
     except BaseException:
         idempotency_release(record_id=claim.record_id)
         raise
+    finally:
+        current_record.reset(token)
     idempotency_complete(record_id=claim.record_id, status=200, body=body)
-    return body, False
+    return ToolOutcome("ok", body)
 
 
 def _approval_outcome(approval: AgentApproval) -> ToolOutcome:
-    """A retried call that needed approval learns where its approval stands."""
+    """A call that needed approval learns where its approval stands."""
+    if approval.status in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
+        return ToolOutcome("pending_approval", _pending_body(approval))
+    answer = approval.response or {}
+    body = answer.get("body") or approval.result or {}
     if approval.status == ApprovalStatus.EXECUTED:
-        return ToolOutcome("ok", approval.result or {}, replayed=True)
-    if approval.status == ApprovalStatus.FAILED:
-        return ToolOutcome("error", approval.result or {}, replayed=True)
-    if approval.status == ApprovalStatus.REJECTED:
-        body = error_body(
-            type="permission_error",
-            code="approval_rejected",
-            message=f"Staff rejected this call ({approval.id}).",
-            approval=approval.id,
-        )
-        return ToolOutcome("error", body, replayed=True)
-    return ToolOutcome("pending_approval", {"status": "pending_approval", "approval": approval.id})
+        return ToolOutcome("ok", body, replayed=True)
+    return ToolOutcome("error", body, replayed=True)
 
 
-def _execute(
-    context: AuthContext,
-    spec: ToolSpec,
-    arguments: dict[str, Any],
-    approval: AgentApproval | None,
-) -> ToolOutcome:
+def _execute(context: AuthContext, spec: ToolSpec, arguments: dict[str, Any]) -> ToolOutcome:
     policy.tool_authorize(context=context, tool=spec.requirement)
     arguments = dict(arguments)
     given_key = arguments.pop(IDEMPOTENCY_KEY, None) if spec.writes else None
@@ -191,43 +215,31 @@ def _execute(
     if not spec.writes:
         return ToolOutcome("ok", _read(call, spec, data))
 
-    if approval is not None:
-        key = approval.idempotency_key
-    elif given_key is not None:
+    if given_key is not None:
         if not isinstance(given_key, str):
             raise ValidationError({IDEMPOTENCY_KEY: ["Must be a string."]})
         key = given_key
     else:
-        key = derived_idempotency_key(context, spec.name, arguments)
+        key = derived_idempotency_key(
+            prefix="mcp", actor=context.actor_id, operation=spec.name, arguments=arguments
+        )
     audit = {"idempotency_key": key}
 
-    if spec.effect is Effect.MONEY:
+    if spec.effect is Effect.MONEY and dry_run:
         amount, currency = spec.amount(data)
-        if dry_run:
-            verdict = policy.amount_verdict(
-                context=context, amount=amount, currency=currency, approved=approval is not None
-            )
-            body = simulate(call, spec, data, verdict)
-            return ToolOutcome("dry_run", body, audit=audit)
-        needs_approval = policy.amount_precheck(
-            context=context, amount=amount, currency=currency, approved=approval is not None
+        verdict = policy_verdict(
+            context=context,
+            operation=spec.name,
+            amount=amount if spec.policy_amount else None,
+            currency=currency if spec.policy_amount else None,
         )
-        if needs_approval:
-            pending = approvals.approval_request(
-                context=context,
-                tool=spec.name,
-                arguments=arguments,
-                amount=amount,
-                currency=currency,
-                idempotency_key=key,
-            )
-            outcome = _approval_outcome(pending)
-            outcome.audit = {**audit, "approval": pending.id}
-            return outcome
-    if approval is not None:
-        audit = {**audit, "approval": approval.id, "approved_by": f"user:{approval.decided_by_id}"}
-    body, replayed = _idempotent(call, spec, data, key, fingerprint(spec.name, arguments))
-    return ToolOutcome("ok", body, replayed=replayed, audit=audit)
+        # The simulation shows the service's own outcome; the policy speaks in the verdict.
+        simulated = ToolCall(context=replace(context, agent_policy=None), dry_run=True)
+        body = simulate(simulated, spec, data, verdict)
+        return ToolOutcome("dry_run", body, audit=audit)
+    outcome = _idempotent(call, spec, data, arguments, key, fingerprint(spec.name, arguments))
+    outcome.audit = {**audit, **outcome.audit}
+    return outcome
 
 
 def run_tool(
@@ -235,19 +247,20 @@ def run_tool(
     context: AuthContext,
     name: str,
     arguments: dict[str, Any] | None,
-    approval: AgentApproval | None = None,
 ) -> ToolOutcome:
     """Run one tool call and audit it. Every refusal becomes an error outcome carrying the API's
     error envelope (type, code, message, param), never an exception."""
     started = time.monotonic()
     token = request_id_var.set(request_id_var.get() or f"mcp_{uuid.uuid4().hex}")
+    interface_token = interface_var.set("mcp")
     arguments = arguments or {}
     try:
         spec = registry.tools().get(name)
         try:
             if spec is None:
-                raise UnknownTool(f"Unknown tool: {name!r}.", param="name")
-            outcome = _execute(context, spec, arguments, approval)
+                raise UnknownTool(f"Unknown tool: {storable(name)!r}.", param="name")
+            refuse_non_text_json(arguments)  # input hygiene, as the REST kernel (api.hygiene)
+            outcome = _execute(context, spec, arguments)
         except ApplicationError as exc:
             outcome = ToolOutcome("error", application_error_body(exc))
         except ValidationError as exc:
@@ -261,9 +274,14 @@ def run_tool(
                 type="api_error", code="internal_error", message="An internal error occurred."
             )
             outcome = ToolOutcome("error", body)
-        _audit(context, name, arguments, outcome, started)
+        try:
+            _audit(context, name, arguments, outcome, started)
+        except Exception:
+            # Never shown to the agent (no database text in tool results); loud in the logs.
+            logger.exception("MCP tool %r: the audit row could not be written", storable(name))
         return outcome
     finally:
+        interface_var.reset(interface_token)
         request_id_var.reset(token)
 
 
@@ -277,7 +295,8 @@ def _audit(
     """The `mcp.tool_called` row, in its own transaction after the work (so refused and dry-run
     calls are audited too; a dry run's own effects were rolled back before)."""
     after: dict[str, Any] = {
-        "arguments": redact_arguments(arguments),
+        # Redacted, and escaped where not text, so that even a refused call's row is storable.
+        "arguments": storable(redact_arguments(arguments)),
         "outcome": outcome.status,
         "error_code": outcome.error_code,
         "replayed": outcome.replayed,
@@ -289,16 +308,26 @@ def _audit(
             context=context,
             action="mcp.tool_called",
             object_type="mcp_tool",
-            object_id=name[:100],
+            object_id=storable(name)[:100],
             after=after,
         )
 
 
-def execute_approved(approval: AgentApproval, context: AuthContext) -> approvals.ExecutionResult:
-    """The approval executor (registered with `agents.services.approvals`): the original call,
-    through the same path, with its original idempotency key; `approval_above` no longer
-    applies."""
-    outcome = run_tool(
-        context=context, name=approval.tool, arguments=approval.arguments, approval=approval
-    )
-    return approvals.ExecutionResult(ok=not outcome.is_error, body=outcome.body)
+def _tool_executor(spec: ToolSpec):
+    """The operation-registry executor of a money tool: its validation and service, as an
+    approved call (the approval, not the idempotency store, makes it run once)."""
+
+    def execute(context: AuthContext, arguments: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        data = _validate(spec, arguments)
+        return 201 if spec.name.startswith("create_") else 200, spec.render(
+            spec.fn(ToolCall(context=context), data)
+        )
+
+    return execute
+
+
+def register_money_tools() -> None:
+    """Fill the operation registry with every money-moving tool (called at startup)."""
+    for spec in registry.tools().values():
+        if spec.effect is Effect.MONEY:
+            register_operation(spec.name, _tool_executor(spec))

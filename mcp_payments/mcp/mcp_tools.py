@@ -26,12 +26,108 @@ def get_approval(call: ToolCall, data: dict[str, Any]) -> AgentApproval:
     return agent_selectors.approval_get(context=call.context, approval_id=data["id"])
 
 
+_COUNT = {"type": "integer", "minimum": 0}
+_UNREACHABLE = {
+    "type": "object",
+    "properties": {"ok": {"const": False}, "error": {"type": "string"}},
+    "required": ["ok", "error"],
+}
+_EVENT_QUEUE = {
+    "type": "object",
+    "properties": {
+        "declared": {"type": "boolean"},
+        "messages": _COUNT,
+        "consumers": _COUNT,
+        "retrying": _COUNT,
+        "dlq_messages": _COUNT,
+    },
+    "required": ["declared", "messages", "consumers", "retrying", "dlq_messages"],
+}
+_CELERY_QUEUE = {
+    "type": "object",
+    "properties": {"declared": {"type": "boolean"}, "messages": _COUNT, "consumers": _COUNT},
+    "required": ["declared", "messages", "consumers"],
+}
+_WORKER = {
+    "type": "object",
+    "properties": {
+        "hostname": {"type": "string"},
+        "queues": {"type": "array", "items": {"type": "string"}},
+        "seen_seconds_ago": {"type": "number"},
+    },
+    "required": ["hostname", "queues", "seen_seconds_ago"],
+}
+# GET /system/status as a JSON schema: every section, including an unreachable broker or Redis.
+SYSTEM_STATUS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "object": {"const": "system_status"},
+        "outbox": {
+            "type": "object",
+            "properties": {
+                "unpublished": _COUNT,
+                "oldest_age_seconds": {"type": ["number", "null"]},
+            },
+            "required": ["unpublished", "oldest_age_seconds"],
+        },
+        "dead_letters": {
+            "type": "object",
+            "description": "Pending dead letters per queue.",
+            "additionalProperties": _COUNT,
+        },
+        "last_beat_run": {"type": ["string", "null"], "description": "RFC 3339, or null."},
+        "queues": {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "ok": {"const": True},
+                        "events": {"type": "object", "additionalProperties": _EVENT_QUEUE},
+                        "celery": {"type": "object", "additionalProperties": _CELERY_QUEUE},
+                    },
+                    "required": ["ok", "events", "celery"],
+                },
+                _UNREACHABLE,
+            ]
+        },
+        "workers": {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "ok": {"const": True},
+                        "count": _COUNT,
+                        "seen": {"type": "array", "items": _WORKER},
+                        "last_heartbeat_task": {
+                            "anyOf": [
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "hostname": {"type": "string"},
+                                        "seconds_ago": {"type": "number"},
+                                    },
+                                    "required": ["hostname", "seconds_ago"],
+                                },
+                                {"type": "null"},
+                            ]
+                        },
+                    },
+                    "required": ["ok", "count", "seen", "last_heartbeat_task"],
+                },
+                _UNREACHABLE,
+            ]
+        },
+    },
+    "required": ["object", "outbox", "dead_letters", "last_beat_run", "queues", "workers"],
+}
+
+
 @tool(
     "get_system_status",
     scope="system:read",
     staff_only=True,
     input=NoInput,
-    output={"type": "object", "properties": {"object": {"const": "system_status"}}},
+    output=SYSTEM_STATUS_SCHEMA,
     open_world=True,
     title="Get the system status",
     description="Platform staff: queue depths, dead letters, workers seen, outbox lag and the "

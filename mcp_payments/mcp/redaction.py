@@ -3,25 +3,10 @@ without `customers:read`."""
 
 from typing import Any
 
-from compliance.audit import REDACTED, redact
+from mcp_payments.agents.redaction import PII_FIELDS, redact_arguments, redact_keys
+from mcp_payments.audit.records import REDACTED
 
-PII_FIELDS = frozenset({"name", "email", "phone"})
-
-
-def redact_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
-    """Tool arguments as audited: PII values and secret-named values replaced."""
-    return redact(_redact_keys(arguments, PII_FIELDS))
-
-
-def _redact_keys(value: Any, keys: frozenset[str]) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if key in keys and item is not None else _redact_keys(item, keys)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_redact_keys(item, keys) for item in value]
-    return value
+__all__ = ["PII_FIELDS", "redact_arguments", "redact_customer_pii"]
 
 
 def redact_customer_pii(value: Any) -> Any:
@@ -47,6 +32,6 @@ def redact_customer_pii(value: Any) -> Any:
     if changed_customer:
         result["data"] = {
             **data,
-            "previous_attributes": _redact_keys(data["previous_attributes"], PII_FIELDS),
+            "previous_attributes": redact_keys(data["previous_attributes"], PII_FIELDS),
         }
     return result

@@ -95,8 +95,9 @@ _IDEMPOTENCY_SCHEMA: Schema = {
 _DRY_RUN_SCHEMA: Schema = {
     "type": "boolean",
     "default": False,
-    "description": "Simulate: run the real operation, then roll it back. Returns the would-be "
-    "object, its ledger postings, the fee and the agent-policy verdict; changes nothing.",
+    "description": "Simulate: plan the real operation without calling the provider or anything "
+    "outside, then roll it back. Returns the would-be object, its ledger postings, the fee, the "
+    "agent-policy verdict and the provider's predicted outcome; changes nothing.",
 }
 
 PENDING_APPROVAL_SCHEMA: Schema = {
@@ -123,6 +124,12 @@ def _dry_run_schema(object_schema: Schema) -> Schema:
             "currency": {"type": "string"},
             "policy": {"type": "object"},
             "error": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+            "provider_outcome": {
+                "type": ["string", "null"],
+                "description": "What the provider would answer (predicted for the sandbox's "
+                "test cards; 'unknown' for another provider; null: no provider involved).",
+            },
+            "provider_calls": {"type": "array", "items": {"type": "string"}},
         },
         "required": ["object", "tool", "would_create", "postings", "fee", "policy", "error"],
     }
@@ -154,6 +161,13 @@ class ToolSpec:
     policy_exempt: bool = False
     amount: Callable[[dict[str, Any]], tuple[int, str]] | None = None
     fee: Callable[[Any], int] = field(default=lambda obj: 0)
+    # False: the amount moves money but was counted before (a capture counts at confirm), so
+    # the policy judges the operation only (read_only, allowed_tools, expiry).
+    policy_amount: bool = True
+    # True: the tool's service enforces the agent policy itself (policy_enforce inside its own
+    # transaction, for every interface). False (tools whose service does not yet): the MCP
+    # layer enforces it around the service, in one transaction with the daily-limit reserve.
+    policy_in_service: bool = False
 
     @property
     def writes(self) -> bool:

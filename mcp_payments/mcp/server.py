@@ -25,6 +25,7 @@ from starlette.applications import Starlette
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.agents.services.policy import tool_authorize, tool_permitted
 from mcp_payments.api.errors import ApplicationError, application_error_body
+from mcp_payments.api.hygiene import escape, refuse_non_text_path
 
 from . import registry
 from .auth import ApiTokenVerifier, CallerResolver, http_caller, run_sync, stdio_caller
@@ -86,12 +87,13 @@ def _resource_of(uri: str) -> tuple[ResourceSpec, str]:
     scheme, separator, object_id = uri.partition("://")
     spec = registry.resources().get(scheme)
     if spec is None or not separator or not object_id or "/" in object_id:
-        raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown resource: {uri}")
+        raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown resource: {escape(uri)}")
     return spec, object_id
 
 
 def _read_resource(context: AuthContext, spec: ResourceSpec, object_id: str) -> dict[str, Any]:
     tool_authorize(context=context, tool=spec.requirement)
+    refuse_non_text_path({"id": object_id})  # input hygiene (api.hygiene), as tools and REST
     result = spec.fn(ToolCall(context=context), object_id)
     body = dict(spec.output(result).data) if not isinstance(result, dict) else result
     return body if context.has_scope("customers:read") else redact_customer_pii(body)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from mcp_payments.backoffice.admin_kit import BackOfficeAdmin
+
 from .models import SystemAlert
 
 
 @admin.register(SystemAlert)
-class SystemAlertAdmin(admin.ModelAdmin):
+class SystemAlertAdmin(BackOfficeAdmin):
     list_display = ("id", "created", "kind", "severity", "subject", "message")
     list_filter = ("kind", "severity")
     search_fields = ("=id", "subject")

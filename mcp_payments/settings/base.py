@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "mcp_payments.api",
     "mcp_payments.accounts",
     "mcp_payments.events",
+    "mcp_payments.audit",
     "mcp_payments.monitoring",
     "compliance",
     "wallets",
     "payments",
+    "payments.billing",
     "analytics",
     "notifications",
     "realtime",
@@ -151,6 +153,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # The document states what the server enforces (issue #12): mcp_payments/api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mcp_payments.api.schema.tighten_schema",
+    ],
 }
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -218,6 +225,21 @@ DEFAULT_DISPUTE_FEE = env_int("DEFAULT_DISPUTE_FEE", 1500)
 DEFAULT_SETTLEMENT_DELAY_SECONDS = env_int("DEFAULT_SETTLEMENT_DELAY_SECONDS", 2 * 24 * 3600)
 RISK_REVIEW_SCORE = env_int("RISK_REVIEW_SCORE", 50)
 RISK_BLOCK_SCORE = env_int("RISK_BLOCK_SCORE", 75)
+
+# --- Billing (BILLING.md, docs/billing.md) ---
+# Drafts finalize this long after creation (Stripe: 1 h); under a test clock at once.
+BILLING_FINALIZE_DELAY_SECONDS = env_int("BILLING_FINALIZE_DELAY_SECONDS", 3600)
+# invoice.upcoming and subscription.trial_will_end this many days ahead.
+BILLING_NOTICE_DAYS = env_int("BILLING_NOTICE_DAYS", 3)
+# Run a test clock's advance in the request instead of the Celery task (tests only).
+BILLING_TEST_CLOCK_INLINE = env_bool("BILLING_TEST_CLOCK_INLINE", False)
+# The Celery queue a test clock's advance is sent to (tests use a queue of their own).
+BILLING_TASK_QUEUE = env_str("BILLING_TASK_QUEUE", "payments")
+CELERY_TASK_ROUTES["payments.billing.tasks.*"] = {"queue": "payments"}
+CELERY_BEAT_SCHEDULE["billing-run-due"] = {
+    "task": "payments.billing.tasks.run_due",
+    "schedule": 60.0,
+}
 
 # --- Ledger and wallets ---
 TRANSFER_HOLD_DEFAULT_SECONDS = env_int("TRANSFER_HOLD_DEFAULT_SECONDS", 7 * 24 * 3600)
@@ -356,10 +378,22 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "WebhookDeliveryStatusEnum": ["pending", "succeeded", "failed"],
     }
 )
+# --- Channels isolated (issue #12): webhooks, email and SMS each on a Celery queue of its own, so
+# a failing channel (an SMTP server that never answers) never delays another; `make run` gives the
+# webhook queue a dedicated worker. The dispatch sweep runs on the webhook queue as well.
+WEBHOOKS_QUEUE = env_str("WEBHOOKS_QUEUE", "webhooks")
+EMAIL_QUEUE = env_str("EMAIL_QUEUE", "email")
+SMS_QUEUE = env_str("SMS_QUEUE", "sms")
+CELERY_TASK_ROUTES["notifications.tasks.deliver_webhook"] = {"queue": WEBHOOKS_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.dispatch_due_deliveries"] = {"queue": WEBHOOKS_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.send_email"] = {"queue": EMAIL_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.send_sms"] = {"queue": SMS_QUEUE}
+# Email retries: bounded, exponential from 30 s to 1 h, jittered (Celery's retry_backoff).
+EMAIL_MAX_RETRIES = env_int("EMAIL_MAX_RETRIES", 8)
 CELERY_BEAT_SCHEDULE["dispatch-webhook-deliveries"] = {
     "task": "notifications.tasks.dispatch_due_deliveries",
     "schedule": 5.0,
-    "options": {"queue": NOTIFICATIONS_QUEUE},
+    "options": {"queue": WEBHOOKS_QUEUE},
 }
 
 # --- MCP ---
@@ -418,3 +452,94 @@ REALTIME_RESUME_MAX_EVENTS = env_int("REALTIME_RESUME_MAX_EVENTS", 10_000)
 # uvicorn logs a WebSocket's path with its query string: `?token=` values are redacted.
 LOGGING["filters"]["redact_query_tokens"] = {"()": "realtime.redaction.RedactQueryTokens"}
 LOGGING["loggers"]["uvicorn.error"] = {"filters": ["redact_query_tokens"]}
+
+# --- Agent safety (issue #11) ---
+# A pending agent approval nobody decided becomes `expired` after this long.
+AGENT_APPROVAL_TTL_SECONDS = env_int("AGENT_APPROVAL_TTL_SECONDS", 24 * 3600)
+# Open WebSockets' credentials are re-checked this often (revoked/expired → close 4401).
+REALTIME_AUTH_RECHECK_SECONDS = env_int("REALTIME_AUTH_RECHECK_SECONDS", 2)
+# --- Analytics, reports and regulatory reports (issue #16) ---
+# Links in emails (signed report downloads) start with this.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+REPORT_SYNC_MAX_ROWS = env_int("REPORT_SYNC_MAX_ROWS", 1000)
+REPORT_SYNC_TIMEOUT_MS = env_int("REPORT_SYNC_TIMEOUT_MS", 5000)
+REPORT_ASYNC_TIMEOUT_MS = env_int("REPORT_ASYNC_TIMEOUT_MS", 120_000)
+REPORT_RESULT_DAYS = env_int("REPORT_RESULT_DAYS", 7)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reconcile-analytics-rollups": {
+            "task": "analytics.tasks.reconcile_rollups",
+            "schedule": crontab(hour=3, minute=15),
+        },
+        "run-due-reports": {"task": "analytics.tasks.run_due_reports", "schedule": 60.0},
+        "compliance-scheduled-reports": {
+            "task": "compliance.tasks.generate_scheduled_reports",
+            "schedule": crontab(hour=4, minute=0),
+        },
+    }
+)
+# --- Back office, static files and staff security ---
+# The admin (django-unfold theme) is the back office (mcp_payments/backoffice/, docs/backoffice.md).
+# Static files are served by the application itself (ServeStatic), under WSGI and ASGI alike;
+# `make run` and deployments run `collectstatic` into STATIC_ROOT first.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "mcp_payments.backoffice.apps.BackOfficeAdminConfig"
+)
+INSTALLED_APPS[0:0] = ["unfold.apps.BasicAppConfig", "unfold.contrib.filters"]
+INSTALLED_APPS += [
+    "mcp_payments.backoffice",
+    "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "servestatic.middleware.ServeStaticMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Without collected files (tests, a fresh checkout), serve straight from the apps' static dirs.
+SERVESTATIC_USE_FINDERS = env_bool("SERVESTATIC_USE_FINDERS", False)
+SERVESTATIC_AUTOREFRESH = SERVESTATIC_USE_FINDERS
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+    }
+)
+# Where `GET /` sends a visitor: the React dashboard (mcp_payments/dashboard.py); the landing
+# page stays at /welcome/.
+HOME_URL = env_str("HOME_URL", "/dashboard/")
+# django-axes: staff (and dashboard) logins locked after this many failures per username + IP,
+# on /admin/ and POST /api/v1/auth/token alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mcp_payments.backoffice.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "mcp_payments.api.middleware.client_ip"
+# TOTP second factor (django-otp) for platform staff on /admin/ and POST /api/v1/auth/token.
+# On in production settings and under `make run`; `manage.py staff_otp <user>` enrols/prints.
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = "MCP Payments"
+UNFOLD = {
+    "SITE_TITLE": "MCP Payments",
+    "SITE_HEADER": "MCP Payments back office",
+    "SITE_SUBHEADER": "Payments console",
+    "SITE_URL": "/",
+    "SITE_SYMBOL": "payments",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "BORDER_RADIUS": "6px",
+    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "STYLES": [lambda request: "/" + STATIC_URL + "backoffice/admin.css"],
+}

@@ -20,6 +20,12 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
 _required("DATABASE_URL")
 SIMPLE_JWT["SIGNING_KEY"] = SECRET_KEY  # noqa: F405
 
+# Mail goes to a real SMTP server in production (base.py defaults to 127.0.0.1).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = _required("EMAIL_HOST")
+if EMAIL_HOST in {"127.0.0.1", "localhost", "::1"}:
+    raise ImproperlyConfigured("EMAIL_HOST must be a real SMTP server in production")
+
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -32,3 +38,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Exempt health probes from the HTTPS redirect: load balancers call them over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+
+# --- Back office ---
+# Staff need a TOTP second factor (docs/deployment.md); static files are collected with hashed
+# names and compressed, and served by ServeStatic with far-future cache headers.
+STAFF_OTP_REQUIRED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -31,3 +31,7 @@ SANDBOX_RECORD_TTL_SECONDS = 3600
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ.setdefault(  # noqa: F405
     "CHANNEL_LAYER_PREFIX", f"asgi-test-{uuid.uuid4().hex[:12]}"
 )
+# Static files straight from the apps (no collectstatic before a test run); servers the tests
+# start inherit it through the environment.
+SERVESTATIC_USE_FINDERS = os.environ.setdefault("SERVESTATIC_USE_FINDERS", "1") == "1"
+SERVESTATIC_AUTOREFRESH = SERVESTATIC_USE_FINDERS

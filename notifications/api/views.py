@@ -1,11 +1,14 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.views import ApiView
 from notifications import selectors
+from notifications.enums import DeliveryStatus, EndpointStatus
 from notifications.representations import (
     DeletedWebhookEndpointSerializer,
     NotificationPreferencesSerializer,
@@ -30,19 +33,31 @@ def _with_secret(endpoint, secret: str) -> dict:
     return {**WebhookEndpointSerializer(endpoint).data, "secret": secret}
 
 
+class EndpointFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=EndpointStatus.choices)
+
+
+class DeliveryFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
+
+
+class NotificationFilter(ListFilterSet):
+    unread = django_filters.BooleanFilter(help_text="true: unread only; false: read only.")
+
+
 class WebhookEndpointListView(ApiView):
+    filterset_class = EndpointFilter
     permission_classes = [IsAuthenticatedActor, ScopePermission]
     idempotency_secret_fields = ("secret",)
     required_scopes = WEBHOOK_SCOPES
 
     @extend_schema(
         operation_id="webhook_endpoints_list",
-        parameters=[OpenApiParameter("status", str, enum=["enabled", "disabled"])],
         responses=list_serializer(WebhookEndpointSerializer),
     )
     def get(self, request: Request) -> Response:
         found = selectors.webhook_endpoint_list(
-            context=self.ctx, status=request.query_params.get("status")
+            context=self.ctx, status=query_filters(request, EndpointFilter).get("status")
         )
         return Response(paginate(request, found, WebhookEndpointSerializer))
 
@@ -108,17 +123,19 @@ class WebhookEndpointRotateSecretView(ApiView):
 
 
 class WebhookDeliveryListView(ApiView):
+    filterset_class = DeliveryFilter
     permission_classes = [IsAuthenticatedActor, ScopePermission]
     required_scopes = {"GET": "webhooks:read"}
 
     @extend_schema(
         operation_id="webhook_deliveries_list",
-        parameters=[OpenApiParameter("status", str, enum=["pending", "succeeded", "failed"])],
         responses=list_serializer(WebhookDeliverySerializer),
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
         found = selectors.webhook_delivery_list(
-            context=self.ctx, endpoint_id=endpoint_id, status=request.query_params.get("status")
+            context=self.ctx,
+            endpoint_id=endpoint_id,
+            status=query_filters(request, DeliveryFilter).get("status"),
         )
         return Response(paginate(request, found, WebhookDeliverySerializer))
 
@@ -141,15 +158,14 @@ class NotificationListView(ApiView):
     """The calling dashboard user's notifications (API keys: 403)."""
 
     permission_classes = [IsAuthenticatedActor]
+    filterset_class = NotificationFilter
 
     @extend_schema(
         operation_id="notifications_list",
-        parameters=[OpenApiParameter("unread", bool, description="true: unread only")],
         responses=list_serializer(NotificationSerializer),
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("unread")
-        unread = None if raw is None else raw.lower() in {"true", "1"}
+        unread = query_filters(request, NotificationFilter).get("unread")
         found = selectors.notification_list(context=self.ctx, unread=unread)
         return Response(paginate(request, found, NotificationSerializer))
 

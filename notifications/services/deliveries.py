@@ -5,7 +5,9 @@ Lifecycle of a delivery (`status`):
 - `pending`: created by the subscriber with a lease (`next_attempt_at` = now + lease) and queued
   at commit. An attempt that fails sets `next_attempt_at` to the next retry (1 min x 2^n with
   ±10 % jitter, capped at `WEBHOOK_RETRY_MAX_SECONDS`); the `dispatch_due_deliveries` sweep
-  queues what is due (and re-queues a lost task once its lease ends).
+  queues what is due (and re-queues a lost task once its lease ends). A task that could not be
+  published at all (broker down) is made due at once, so the sweep sends it within seconds of
+  the broker's return.
 - `succeeded`: a 2xx answer. `failed`: no 2xx within `WEBHOOK_RETRY_WINDOW_SECONDS` (3 days) of
   its creation, or its endpoint was disabled or deleted meanwhile.
 
@@ -30,8 +32,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 
 from .. import webhook_http
@@ -103,7 +105,7 @@ def deliveries_create_for_events(*, events: list[dict[str, Any]]) -> list[str]:
     if rows:
         WebhookDelivery.objects.bulk_create(rows)
     ids = [row.id for row in rows]
-    queue_deliveries(ids)
+    queue_deliveries(ids, on_failure=_due_now)
     return ids
 
 
@@ -382,6 +384,14 @@ def _give_up(delivery: WebhookDelivery, now: datetime) -> None:
     )
 
 
+def _due_now(delivery_ids: list[str]) -> None:
+    """Deliveries whose task could not be queued (broker down): due at once, so the next
+    `deliveries_dispatch_due` sweep (seconds) queues them, not the lease's end (minutes)."""
+    WebhookDelivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING).update(
+        next_attempt_at=timezone.now()
+    )
+
+
 def deliveries_dispatch_due(*, limit: int = 500) -> int:
     """Queue every pending delivery whose `next_attempt_at` has come (due retries, deferred
     deliveries, queued attempts whose task was lost), up to `limit`, leasing each so the next
@@ -396,7 +406,7 @@ def deliveries_dispatch_due(*, limit: int = 500) -> int:
         )
         if ids:
             WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=_lease(now))
-            queue_deliveries(ids)
+            queue_deliveries(ids, on_failure=_due_now)
     return len(ids)
 
 

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.audit.records import audit_record
 
 from ..crypto import decrypt_secret, encrypt_secret
 from ..enums import ALL_EVENTS, WEBHOOK_EVENT_TYPE_SET, EndpointStatus

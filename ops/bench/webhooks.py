@@ -71,6 +71,7 @@ def _env(ctx: BenchContext, prefix: str) -> dict[str, str]:
         EVENTS_EXCHANGE=f"{prefix}mcp_payments.events",
         EVENTS_DEAD_LETTER_EXCHANGE=f"{prefix}mcp_payments.dlx",
         NOTIFICATIONS_QUEUE=f"{prefix}notifications",
+        WEBHOOKS_QUEUE=f"{prefix}webhooks",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(REPO_ROOT),
     )
@@ -208,7 +209,7 @@ def _delete_celery_queue(env: dict[str, str]) -> None:
 
     broker = env.get("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
     with Connection(broker, connect_timeout=5) as connection:
-        connection.default_channel.queue_delete(env["NOTIFICATIONS_QUEUE"])
+        connection.default_channel.queue_delete(env["WEBHOOKS_QUEUE"])
 
 
 @benchmark("webhooks")
@@ -231,7 +232,7 @@ def webhooks(ctx: BenchContext) -> Figures:
         # Throughput: a backlog of queued deliveries drained by one worker process.
         _run(env, "-m", "ops.bench.webhooks", "backlog", str(BACKLOG))
         worker_args = [CELERY, "-A", "mcp_payments", "worker", "-P", POOL, "-c", str(CONCURRENCY)]
-        worker_args += ["-Q", env["NOTIFICATIONS_QUEUE"], "-n", f"bench-webhooks-{prefix[6:-1]}@%h"]
+        worker_args += ["-Q", env["WEBHOOKS_QUEUE"], "-n", f"bench-webhooks-{prefix[6:-1]}@%h"]
         worker_args += ["--prefetch-multiplier", str(PREFETCH), "--without-gossip"]
         worker_args += ["--without-mingle", "--without-heartbeat", "-l", "warning"]
         worker = _Process(stack, env, *worker_args)

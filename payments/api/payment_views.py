@@ -1,14 +1,17 @@
 """Payment methods, payments, refunds, disputes, wallet top-ups and the sandbox 3-D Secure page."""
 
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.schema import ErrorSerializer
 from mcp_payments.api.views import ApiView
 from payments import selectors
+from payments.enums import DisputeStatus, PaymentStatus
 from payments.representations import (
     DisputeSerializer,
     PaymentMethodSerializer,
@@ -40,9 +43,18 @@ def _valid(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
+class PaymentFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=PaymentStatus.choices)
+
+
+class DisputeFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=DisputeStatus.choices)
+
+
 class PaymentMethodListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "list_payment_methods", "POST": "create_payment_method"}
 
     @extend_schema(
         operation_id="payment_methods_list",
@@ -74,6 +86,7 @@ class PaymentMethodListView(ApiView):
 class PaymentMethodDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_payment_method"}
 
     @extend_schema(operation_id="payment_methods_retrieve", responses=PaymentMethodSerializer)
     def get(self, request: Request, payment_method_id: str) -> Response:
@@ -84,6 +97,7 @@ class PaymentMethodDetailView(ApiView):
 class PaymentMethodDetachView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "detach_payment_method"}
 
     @extend_schema(
         operation_id="payment_methods_detach", request=None, responses=PaymentMethodSerializer
@@ -96,18 +110,21 @@ class PaymentMethodDetachView(ApiView):
 
 
 class PaymentListView(ApiView):
+    filterset_class = PaymentFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "list_payments", "POST": "create_payment"}
+    approvable = True
 
     @extend_schema(
         operation_id="payments_list",
-        parameters=[OpenApiParameter("status", str), OpenApiParameter("customer", str)],
+        parameters=[OpenApiParameter("customer", str)],
         responses=list_serializer(PaymentSerializer),
     )
     def get(self, request: Request) -> Response:
         payments = selectors.payment_list(
             context=self.ctx,
-            status=request.query_params.get("status"),
+            status=query_filters(request, PaymentFilter).get("status"),
             customer=request.query_params.get("customer"),
         )
         return Response(paginate(request, payments, PaymentSerializer))
@@ -128,6 +145,7 @@ class PaymentListView(ApiView):
 class PaymentDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_payment"}
 
     @extend_schema(operation_id="payments_retrieve", responses=PaymentSerializer)
     def get(self, request: Request, payment_id: str) -> Response:
@@ -138,6 +156,9 @@ class PaymentDetailView(ApiView):
 class PaymentConfirmView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "confirm_payment"}
+    approvable = True
+    url_arguments = {"payment_id": "id"}
 
     @extend_schema(
         operation_id="payments_confirm",
@@ -155,6 +176,7 @@ class PaymentConfirmView(ApiView):
 class PaymentCaptureView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "capture_payment"}
 
     @extend_schema(
         operation_id="payments_capture",
@@ -174,6 +196,7 @@ class PaymentCaptureView(ApiView):
 class PaymentCancelView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "cancel_payment"}
 
     @extend_schema(
         operation_id="payments_cancel", request=PaymentCancelSerializer, responses=PaymentSerializer
@@ -191,6 +214,7 @@ class SandboxThreeDSecureView(ApiView):
 
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"GET": "complete_3ds", "POST": "complete_3ds"}
 
     @extend_schema(
         operation_id="sandbox_3ds_complete",
@@ -208,6 +232,8 @@ class SandboxThreeDSecureView(ApiView):
 class RefundListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "refunds:write"}
+    operations = {"GET": "list_refunds", "POST": "create_refund"}
+    approvable = True
 
     @extend_schema(
         operation_id="refunds_list",
@@ -238,6 +264,7 @@ class RefundListView(ApiView):
 class RefundDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_refund"}
 
     @extend_schema(operation_id="refunds_retrieve", responses=RefundSerializer)
     def get(self, request: Request, refund_id: str) -> Response:
@@ -246,22 +273,25 @@ class RefundDetailView(ApiView):
 
 
 class DisputeListView(ApiView):
+    filterset_class = DisputeFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "list_disputes"}
 
     @extend_schema(
         operation_id="disputes_list",
-        parameters=[OpenApiParameter("status", str)],
         responses=list_serializer(DisputeSerializer),
     )
     def get(self, request: Request) -> Response:
-        rows = selectors.dispute_list(context=self.ctx, status=request.query_params.get("status"))
+        status = query_filters(request, DisputeFilter).get("status")
+        rows = selectors.dispute_list(context=self.ctx, status=status)
         return Response(paginate(request, rows, DisputeSerializer))
 
 
 class DisputeDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read", "POST": "payments:write"}
+    operations = {"GET": "get_dispute", "POST": "update_dispute"}
 
     @extend_schema(operation_id="disputes_retrieve", responses=DisputeSerializer)
     def get(self, request: Request, dispute_id: str) -> Response:
@@ -284,6 +314,7 @@ class DisputeDetailView(ApiView):
 class DisputeCloseView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payments:write"}
+    operations = {"POST": "close_dispute"}
 
     @extend_schema(operation_id="disputes_close", request=None, responses=DisputeSerializer)
     def post(self, request: Request, dispute_id: str) -> Response:
@@ -294,6 +325,9 @@ class DisputeCloseView(ApiView):
 class WalletTopUpView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "wallets:write"}
+    operations = {"POST": "top_up_wallet"}
+    approvable = True
+    url_arguments = {"wallet_id": "id"}
 
     @extend_schema(
         operation_id="wallets_top_up",

@@ -14,6 +14,8 @@ class CustomerWriteSerializer(StrictSerializer):
     phone = serializers.CharField(max_length=32, required=False, allow_null=True)
     description = serializers.CharField(max_length=500, required=False, allow_null=True)
     metadata = MetadataField(required=False)
+    # Billing: a sandbox test clock (clock_…), only at creation; ignored by updates.
+    test_clock = serializers.CharField(max_length=40, required=False)
 
 
 class CardTokenSerializer(StrictSerializer):

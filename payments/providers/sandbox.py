@@ -214,7 +214,19 @@ class SandboxProvider:
         charge_reference, record = self._load_by_charge(charge_id)
         record["refunded"] = record.get("refunded", 0) + amount
         self._save(charge_reference, record)
-        return RefundResult(succeeded=True, refund_id=new_id("rf"))
+        refund_id = new_id("rf")
+        self._redis.set(
+            self._key("refund", reference), refund_id, ex=settings.SANDBOX_RECORD_TTL_SECONDS
+        )
+        return RefundResult(succeeded=True, refund_id=refund_id)
+
+    def refund_status(self, *, reference: str) -> RefundResult | None:
+        """The refund made for `reference`, or None when the sandbox never made one."""
+        raw = self._redis.get(self._key("refund", reference))
+        if raw is None:
+            return None
+        refund_id = raw.decode() if isinstance(raw, bytes) else raw
+        return RefundResult(succeeded=True, refund_id=refund_id)
 
     def status(self, *, reference: str) -> ChargeStatus:
         raw = self._redis.get(self._key("charge", reference))

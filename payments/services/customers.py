@@ -5,9 +5,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from payments.exceptions import CustomerNotFound
 from payments.models import Customer
@@ -24,12 +24,19 @@ def customer_create(
     phone: str | None = None,
     description: str | None = None,
     metadata: dict[str, str] | None = None,
+    test_clock: str | None = None,
 ) -> Customer:
-    """Create a customer for the caller's merchant; emits `customer.created`."""
+    """Create a customer for the caller's merchant; emits `customer.created`. `test_clock`
+    (clock_…, set only here) makes billing see the clock's time for this customer."""
     if context.merchant is None:
         raise MerchantRequired()
     with transaction.atomic():
+        if test_clock is not None:
+            from payments.billing.selectors import test_clock_get
+
+            test_clock_get(context=context, clock_id=test_clock)
         customer = Customer.objects.create(
+            test_clock_id=test_clock,
             merchant=context.merchant,
             name=name,
             email=email,

@@ -4,8 +4,9 @@ the merchant submits evidence or accepts; the outcome returns or releases the re
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.audit.records import audit_record
+from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit
 from payments.enums import DisputeStatus, PaymentStatus
 from payments.exceptions import DisputeClosed, DisputeNotFound
@@ -91,14 +92,8 @@ def dispute_submit_evidence(
         dispute.save(update_fields=["evidence", "status", "evidence_submitted_at", "updated"])
         emit("dispute.updated", dispute)
         _audit(context, dispute, "dispute.evidence_submitted")
-        transaction.on_commit(lambda: _queue_decision(dispute.id))
+        enqueue_on_commit("payments.tasks.decide_sandbox_dispute", args=[dispute.id])
         return dispute
-
-
-def _queue_decision(dispute_id: str) -> None:
-    from payments.tasks import decide_sandbox_dispute
-
-    decide_sandbox_dispute.delay(dispute_id)
 
 
 def dispute_accept(*, context: AuthContext, dispute_id: str) -> Dispute:

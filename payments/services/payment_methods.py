@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
-from payments.exceptions import InvalidCardToken, PaymentMethodDetached
+from payments.exceptions import InvalidCardToken, PaymentMethodAlreadyDetached
 from payments.models import PaymentMethod
 from payments.providers import get_provider
 from payments.providers.base import InvalidToken
@@ -46,13 +46,14 @@ def payment_method_create(
 
 
 def payment_method_detach(*, context: AuthContext, payment_method_id: str) -> PaymentMethod:
-    """Detach from its customer; a detached method cannot be used again."""
+    """Detach from its customer; a detached method cannot be used again. Detaching twice is a
+    state conflict: 409 `payment_method_detached` (PaymentMethodAlreadyDetached)."""
     with transaction.atomic():
         method = payment_method_get(
             context=context, payment_method_id=payment_method_id, for_update=True
         )
         if method.detached_at is not None:
-            raise PaymentMethodDetached(param="id")
+            raise PaymentMethodAlreadyDetached(param="id")
         method.detached_at = timezone.now()
         method.customer = None
         method.save(update_fields=["detached_at", "customer"])

@@ -17,10 +17,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.risk import RiskAssessment, risk_review_open, risk_score_payment
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_check, policy_enforce
+from mcp_payments.api.logging import interface_var
+from mcp_payments.audit.records import audit_record
+from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit, emit_many
 from payments.enums import CANCELABLE, CONFIRMABLE, CaptureMethod, PaymentStatus
 from payments.exceptions import (
@@ -33,6 +36,7 @@ from payments.exceptions import (
     PaymentNotCapturable,
     PaymentNotFound,
     PaymentUnexpectedState,
+    ProviderUnavailableError,
 )
 from payments.fees import card_fee, pricing_for
 from payments.ledger_entries import capture_entry
@@ -55,6 +59,8 @@ class PaymentRequest:
     description: str | None = None
     metadata: dict[str, str] | None = None
     wallet_id: str | None = None
+    # Billing: the invoice (in_…) this payment pays; its capture marks the invoice paid.
+    invoice: str | None = None
 
 
 def _scoped_payments(context: AuthContext | None):
@@ -93,6 +99,18 @@ def _audit(context: AuthContext | None, payment: Payment, action: str, **after) 
     )
 
 
+def payment_origin(context: AuthContext | None) -> tuple[str, str | None]:
+    """(source, api key id) of a call: `mcp` for MCP tool calls, `dashboard` for a signed-in
+    user, `api` for an API key (the key is kept for api and mcp calls)."""
+    if interface_var.get() == "mcp":
+        source = "mcp"
+    elif context is not None and context.api_key is None and context.user is not None:
+        source = "dashboard"
+    else:
+        source = "api"
+    return source, context.api_key.id if context is not None and context.api_key else None
+
+
 def _resolve_method(
     context: AuthContext, payment_method_id: str, customer_id: str | None
 ) -> PaymentMethod:
@@ -104,11 +122,19 @@ def _resolve_method(
     return method
 
 
-def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
+def payment_create(
+    *, context: AuthContext, request: PaymentRequest, operation: str = "create_payment"
+) -> Payment:
     """Create a payment; with `confirm`, confirm it in the same call (402 on decline).
-    Emits `payment.created`."""
+    Emits `payment.created`. The caller's agent policy applies to `operation` (a top-up passes
+    `top_up_wallet`); with `confirm` the amount counts against it (403, or an approval)."""
     if context.merchant is None:
         raise MerchantRequired()
+    if request.confirm:
+        # No query: refused or sent for approval before the provider is asked anything.
+        policy_check(
+            context=context, operation=operation, amount=request.amount, currency=request.currency
+        )
     customer = (
         customer_get(context=context, customer_id=request.customer, param="customer")
         if request.customer
@@ -122,8 +148,11 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
     if request.confirm and method is None:
         raise PaymentMethodRequired()
     now = timezone.now()
+    source, api_key_id = payment_origin(context)
     payment = Payment(
         merchant=context.merchant,
+        source=source,
+        api_key_id=api_key_id,
         customer=customer,
         payment_method=method,
         wallet_id=request.wallet_id,
@@ -132,6 +161,7 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
         capture_method=request.capture_method,
         description=request.description,
         metadata=request.metadata or {},
+        invoice_id=request.invoice,
         status=PaymentStatus.REQUIRES_CONFIRMATION
         if method
         else PaymentStatus.REQUIRES_PAYMENT_METHOD,
@@ -140,11 +170,15 @@ def payment_create(*, context: AuthContext, request: PaymentRequest) -> Payment:
     )
     if not request.confirm:
         with transaction.atomic():
+            policy_enforce(context=context, operation=operation)
             payment.save(force_insert=True)
             emit("payment.created", payment)
         return payment
     assessment = _assess(payment)
     with transaction.atomic():
+        policy_enforce(
+            context=context, operation=operation, amount=payment.amount, currency=payment.currency
+        )
         payment.risk = assessment.as_dict()
         if assessment.level != "highest":
             payment.status = PaymentStatus.PROCESSING
@@ -161,19 +195,39 @@ def payment_confirm(
     *, context: AuthContext, payment_id: str, payment_method: str | None = None
 ) -> Payment:
     """Confirm with the attached (or given) payment method. 409 unless the payment awaits a
-    payment method or confirmation; 402 on decline or risk block."""
+    payment method or confirmation; 402 on decline or risk block. The card is looked up at the
+    provider (`tokenize`) before the payment's row is locked, never while it is held."""
+    current = _scoped_payments(context).filter(pk=payment_id).first()
+    if current is None:
+        raise PaymentNotFound(f"No such payment: '{payment_id}'", param="id")
+    _require_confirmable(current)
+    method = (
+        _resolve_method(context, payment_method, current.customer_id)
+        if payment_method
+        else current.payment_method
+    )
+    if method is None:
+        raise PaymentMethodRequired()
+    policy_check(
+        context=context,
+        operation="confirm_payment",
+        amount=current.amount,
+        currency=current.currency,
+    )
+    card = get_provider().tokenize(token=method.provider_token)
     with transaction.atomic():
         payment = _lock(context, payment_id)
-        if payment.status not in CONFIRMABLE:
-            raise PaymentUnexpectedState(
-                f"This payment is {payment.status}; it cannot be confirmed."
-            )
-        if payment_method:
-            payment.payment_method = _resolve_method(context, payment_method, payment.customer_id)
-        if payment.payment_method is None:
-            raise PaymentMethodRequired()
-        assessment = _assess(payment)
+        _require_confirmable(payment)
+        policy_enforce(
+            context=context,
+            operation="confirm_payment",
+            amount=payment.amount,
+            currency=payment.currency,
+        )
+        payment.payment_method = method
+        assessment = _score(payment, card.risk_signal)
         payment.risk = assessment.as_dict()
+        payment.source, payment.api_key_id = payment_origin(context)
         if assessment.level == "highest":
             _block(context, payment)
             blocked = True
@@ -182,6 +236,8 @@ def payment_confirm(
                 payment,
                 payment_method=payment.payment_method,
                 risk=payment.risk,
+                source=payment.source,
+                api_key_id=payment.api_key_id,
                 status=PaymentStatus.PROCESSING,
                 last_payment_error=None,
             )
@@ -191,9 +247,19 @@ def payment_confirm(
     return _authorize(context, payment, assessment)
 
 
+def _require_confirmable(payment: Payment) -> None:
+    if payment.status not in CONFIRMABLE:
+        raise PaymentUnexpectedState(f"This payment is {payment.status}; it cannot be confirmed.")
+
+
 def _assess(payment: Payment) -> RiskAssessment:
+    """Look the card up at the provider (outside any transaction) and score the payment."""
+    card = get_provider().tokenize(token=payment.payment_method.provider_token)
+    return _score(payment, card.risk_signal)
+
+
+def _score(payment: Payment, provider_signal) -> RiskAssessment:
     method = payment.payment_method
-    card = get_provider().tokenize(token=method.provider_token)
     return risk_score_payment(
         merchant_id=payment.merchant_id,
         amount=payment.amount,
@@ -201,7 +267,7 @@ def _assess(payment: Payment) -> RiskAssessment:
         customer_id=payment.customer_id,
         customer_email=payment.customer.email if payment.customer else None,
         fingerprint=method.fingerprint,
-        provider_signal=card.risk_signal,
+        provider_signal=provider_signal,
     )
 
 
@@ -215,7 +281,15 @@ def _block(context: AuthContext, payment: Payment) -> None:
     }
     payment.updated = timezone.now()
     payment.save(
-        update_fields=["status", "last_payment_error", "risk", "payment_method", "updated"]
+        update_fields=[
+            "status",
+            "last_payment_error",
+            "risk",
+            "payment_method",
+            "source",
+            "api_key_id",
+            "updated",
+        ]
     )
     emit("payment.failed", payment)
 
@@ -362,15 +436,17 @@ def _capture_booked(
     )
     emit_many([("payment.captured", payment), ("payment.succeeded", payment)])
     _audit(context, payment, "payment.captured", amount_received=amount, fee=fee)
+    if payment.invoice_id:
+        from payments.billing.services.invoices import invoice_mark_paid
+
+        invoice_mark_paid(payment=payment)
 
 
 def _schedule_sandbox_dispute(payment_id: str) -> None:
-    from payments.tasks import open_sandbox_dispute
-
-    transaction.on_commit(
-        lambda: open_sandbox_dispute.apply_async(
-            args=[payment_id], countdown=settings.SANDBOX_DISPUTE_DELAY_SECONDS
-        )
+    enqueue_on_commit(
+        "payments.tasks.open_sandbox_dispute",
+        args=[payment_id],
+        countdown=settings.SANDBOX_DISPUTE_DELAY_SECONDS,
     )
 
 
@@ -394,9 +470,15 @@ def payment_capture(
     *, context: AuthContext, payment_id: str, amount_to_capture: int | None = None
 ) -> Payment:
     """Capture an authorization fully or partly; the rest is released. Emits
-    `payment.captured` and `payment.succeeded`; audited."""
+    `payment.captured` and `payment.succeeded`; audited.
+
+    Three steps, never holding the row lock across the provider call: record the intent (the
+    payment is `processing` until the provider answered), call the provider, book the outcome.
+    A crash in between leaves a `processing` payment that reconciliation resolves from the
+    provider's record (captured → booked; still authorized → back to `requires_capture`)."""
     with transaction.atomic():
         payment = _lock(context, payment_id)
+        policy_enforce(context=context, operation="capture_payment")
         if payment.status != PaymentStatus.REQUIRES_CAPTURE:
             raise PaymentNotCapturable(f"This payment is {payment.status}.")
         amount = payment.amount_capturable if amount_to_capture is None else amount_to_capture
@@ -404,34 +486,70 @@ def payment_capture(
             raise AmountExceedsCapturable(
                 f"Cannot capture {amount}: only {payment.amount_capturable} is capturable."
             )
+        _touch(payment, status=PaymentStatus.PROCESSING)
+    try:
         result = get_provider().capture(charge_id=payment.provider_charge_id, amount=amount)
-        _capture_booked(context, payment, result.amount_captured, authorized=True)
-        if result.dispute_expected:
-            _schedule_sandbox_dispute(payment.id)
-        return payment
+    except ProviderUnavailable:
+        _book_still_authorized(context, payment)
+        raise ProviderUnavailableError() from None
+    return payment_book_outcome(context=context, payment_id=payment.id, result=result)
+
+
+def _book_still_authorized(context: AuthContext | None, payment: Payment) -> Payment:
+    """The provider refused to act (unavailable): the authorization stands as it was."""
+    return payment_book_outcome(
+        context=context,
+        payment_id=payment.id,
+        result=ChargeResult("authorized", payment.provider_charge_id),
+    )
 
 
 def payment_cancel(
     *, context: AuthContext | None, payment_id: str, reason: str = "requested_by_customer"
 ) -> Payment:
     """Cancel before capture (an authorization is voided at the provider). Emits
-    `payment.canceled`; 409 `payment_not_cancelable` otherwise."""
+    `payment.canceled`; 409 `payment_not_cancelable` otherwise.
+
+    An authorization is voided in three steps (intent `processing` with the reason, provider
+    call outside any lock, booking); reconciliation books a crash in between from the
+    provider's record (voided → canceled)."""
     with transaction.atomic():
         payment = _lock(context, payment_id)
+        policy_enforce(context=context, operation="cancel_payment")
         if payment.status not in CANCELABLE:
             raise PaymentNotCancelable(f"This payment is {payment.status}.")
-        if payment.status == PaymentStatus.REQUIRES_CAPTURE:
-            get_provider().void(charge_id=payment.provider_charge_id)
-        _touch(
-            payment,
-            status=PaymentStatus.CANCELED,
-            amount_capturable=0,
-            cancellation_reason=reason,
-            next_action=None,
-        )
-        emit("payment.canceled", payment)
-        _audit(context, payment, "payment.canceled", reason=reason)
-        return payment
+        if payment.status != PaymentStatus.REQUIRES_CAPTURE:
+            return _canceled(context, payment, reason)
+        _touch(payment, status=PaymentStatus.PROCESSING, cancellation_reason=reason)
+    try:
+        get_provider().void(charge_id=payment.provider_charge_id)
+    except ProviderUnavailable:
+        _book_still_authorized(context, payment)
+        raise ProviderUnavailableError() from None
+    return payment_book_canceled(context=context, payment_id=payment.id)
+
+
+def _canceled(context: AuthContext | None, payment: Payment, reason: str) -> Payment:
+    _touch(
+        payment,
+        status=PaymentStatus.CANCELED,
+        amount_capturable=0,
+        cancellation_reason=reason,
+        next_action=None,
+    )
+    emit("payment.canceled", payment)
+    _audit(context, payment, "payment.canceled", reason=reason)
+    return payment
+
+
+def payment_book_canceled(*, context: AuthContext | None, payment_id: str) -> Payment:
+    """Book a void the provider confirmed for a payment `processing` its cancel (a payment
+    already resolved is returned unchanged: reconciliation and the caller cannot book twice)."""
+    with transaction.atomic():
+        payment = _lock(None, payment_id)
+        if payment.status != PaymentStatus.PROCESSING:
+            return payment
+        return _canceled(context, payment, payment.cancellation_reason or "requested_by_customer")
 
 
 def payment_expire_authorizations(*, limit: int = 200) -> int:

@@ -1,6 +1,7 @@
 """Reconciliation with the provider: payments stuck in `processing` (a lost answer, a crash mid
-call) are resolved from the provider's own record; the daily settlement report compares the
-provider's captures with the ledger and opens a compliance alert on any difference."""
+call of a confirm, a capture or a cancel) are resolved from the provider's own record; the daily
+settlement report compares the provider's captures with the ledger and opens a compliance alert
+on any difference."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from payments.enums import PaymentStatus
 from payments.models import Payment
 from payments.providers import get_provider
 from payments.providers.base import ChargeResult
-from payments.services.payments import payment_book_outcome
+from payments.services.payments import payment_book_canceled, payment_book_outcome
 
 
 def payments_reconcile_processing(*, limit: int = 200) -> int:
@@ -34,6 +35,11 @@ def payments_reconcile_processing(*, limit: int = 200) -> int:
             result = ChargeResult("captured", status.charge_id, status.amount_captured)
         elif status.state == "authorized":
             result = ChargeResult("authorized", status.charge_id)
+        elif status.state == "voided" and payment.cancellation_reason:
+            # A cancel recorded its intent, the provider voided, the booking never happened.
+            payment_book_canceled(context=None, payment_id=payment.id)
+            resolved += 1
+            continue
         elif status.state in ("declined", "unknown", "voided"):
             result = ChargeResult(
                 "declined",

@@ -1,11 +1,13 @@
 """Settlement: captured funds move from the merchant's pending balance to available once the
-merchant's settlement delay has passed (beat job, a batch of entries in one round trip)."""
+merchant's settlement delay has passed (beat job, a batch of entries in one round trip). Emits
+`payment.settled` for each payment settled."""
 
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from mcp_payments.events.services import emit_many
 from payments.enums import PaymentStatus
 from payments.fees import pricing_for
 from payments.ledger_entries import settlement_entry
@@ -42,4 +44,10 @@ def payments_settle(*, limit: int = 500) -> int:
             if error is not None:
                 raise ledger_error(error)
         Payment.objects.filter(pk__in=[payment.pk for payment in due]).update(settled_at=now)
+        for payment in due:
+            payment.settled_at = now
+        if due:
+            # Every money movement has its event: one `payment.settled` per settled payment,
+            # in the settlement's transaction (one statement for the batch).
+            emit_many([("payment.settled", payment) for payment in due])
         return len(due)

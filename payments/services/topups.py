@@ -37,4 +37,5 @@ def wallet_top_up(
             metadata=metadata,
             wallet_id=wallet.id,
         ),
+        operation="top_up_wallet",
     )

@@ -1,3 +1,6 @@
+from typing import Any
+
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -14,10 +17,12 @@ from mcp_payments.api.errors import (
     application_error_body,
     validation_error_body,
 )
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate, parse_timestamp
 from mcp_payments.api.views import ApiView
-from payments.selectors import customer_get
 from wallets import selectors
+from wallets.enums import PayoutStatus
+from wallets.exceptions import BatchFailed
 from wallets.representations import (
     BalanceTransactionSerializer,
     JournalEntrySerializer,
@@ -48,9 +53,14 @@ def _valid(serializer_class, data):
     return serializer
 
 
+class PayoutFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=PayoutStatus.choices)
+
+
 class WalletListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "wallets:write"}
+    operations = {"GET": "list_wallets", "POST": "create_wallet"}
 
     @extend_schema(
         operation_id="wallets_list",
@@ -70,13 +80,10 @@ class WalletListView(ApiView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(WalletCreateSerializer, request.data).validated_data
-        customer_id = data.get("customer")
-        if customer_id:
-            customer_id = customer_get(context=self.ctx, customer_id=customer_id).id
         wallet = wallet_services.wallet_create(
             context=self.ctx,
             currency=data["currency"],
-            customer_id=customer_id,
+            customer_id=data.get("customer"),
             metadata=data.get("metadata"),
         )
         return Response(WalletSerializer(wallet).data, status=201)
@@ -85,6 +92,7 @@ class WalletListView(ApiView):
 class WalletDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_wallet"}
 
     @extend_schema(operation_id="wallets_retrieve", responses=WalletSerializer)
     def get(self, request: Request, wallet_id: str) -> Response:
@@ -96,6 +104,7 @@ class WalletFreezeView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "wallets:write"}
     freeze = True
+    operations = {"POST": "freeze_wallet"}
 
     @extend_schema(request=FreezeSerializer, responses={200: WalletSerializer})
     def post(self, request: Request, wallet_id: str) -> Response:
@@ -107,11 +116,13 @@ class WalletFreezeView(ApiView):
 
 class WalletUnfreezeView(WalletFreezeView):
     freeze = False
+    operations = {"POST": "unfreeze_wallet"}
 
 
 class WalletTransactionsView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_wallet_transactions"}
 
     @extend_schema(
         operation_id="wallets_transactions", responses=list_serializer(WalletTransactionSerializer)
@@ -125,6 +136,8 @@ class WalletTransactionsView(ApiView):
 class TransferListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "transfers:write"}
+    operations = {"GET": "list_transfers", "POST": "create_transfer"}
+    approvable = True
 
     @extend_schema(
         operation_id="transfers_list",
@@ -149,6 +162,7 @@ class TransferListView(ApiView):
 class TransferDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_transfer"}
 
     @extend_schema(operation_id="transfers_retrieve", responses=TransferSerializer)
     def get(self, request: Request, transfer_id: str) -> Response:
@@ -159,6 +173,7 @@ class TransferDetailView(ApiView):
 class TransferPostView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "post_transfer"}
 
     @extend_schema(
         operation_id="transfers_post", request=TransferPostSerializer, responses=TransferSerializer
@@ -172,6 +187,7 @@ class TransferPostView(ApiView):
 class TransferVoidView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "void_transfer"}
 
     @extend_schema(operation_id="transfers_void", request=None, responses=TransferSerializer)
     def post(self, request: Request, transfer_id: str) -> Response:
@@ -179,15 +195,17 @@ class TransferVoidView(ApiView):
         return Response(TransferSerializer(transfer).data)
 
 
-_BatchItems = inline_serializer(
-    "TransferBatchResult",
-    {
-        "index": serializers.IntegerField(),
-        "transfer": TransferSerializer(allow_null=True),
-        "error": serializers.DictField(allow_null=True),
-    },
-    many=True,
+_BatchItem = type(
+    inline_serializer(
+        "TransferBatchResult",
+        {
+            "index": serializers.IntegerField(),
+            "transfer": TransferSerializer(allow_null=True),
+            "error": serializers.DictField(allow_null=True),
+        },
+    )
 )
+_BatchItems = _BatchItem(many=True)
 _BatchResponse = inline_serializer(
     "TransferBatch",
     {
@@ -197,43 +215,81 @@ _BatchResponse = inline_serializer(
         "results": _BatchItems,
     },
 )
+_BatchFailedResponse = inline_serializer(
+    "TransferBatchFailed",
+    {
+        "error": inline_serializer(
+            "TransferBatchFailedError",
+            {
+                "type": serializers.CharField(help_text="`invalid_request_error`."),
+                "code": serializers.CharField(help_text="`batch_failed`."),
+                "message": serializers.CharField(),
+                "param": serializers.CharField(
+                    allow_null=True, help_text="The first failing item: `transfers[i]`."
+                ),
+                "results": _BatchItem(
+                    many=True,
+                    required=False,
+                    help_text="`batch_failed` only: every item's outcome.",
+                ),
+            },
+        )
+    },
+)
 
 
 class TransferBatchView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "transfers:write"}
+    operations = {"POST": "create_transfer_batch"}
+    approvable = True
 
     @extend_schema(
         operation_id="transfers_batch",
         request=TransferBatchSerializer,
-        responses={200: _BatchResponse, 400: _BatchResponse},
+        responses={200: _BatchResponse, 400: _BatchFailedResponse},
     )
     def post(self, request: Request) -> Response:
-        batch = _valid(TransferBatchSerializer, request.data).validated_data
-        items = []
-        for item in batch["transfers"]:
-            serializer = TransferCreateSerializer(data=item)
-            items.append(serializer.to_request() if serializer.is_valid() else serializer.errors)
-        requests = [
-            _BatchValidationError(item) if isinstance(item, dict) else item for item in items
-        ]
-        applied, results = transfers.transfer_batch(
-            context=self.ctx, requests=requests, atomic=batch["atomic"]
-        )
-        body = {
-            "object": "transfer_batch",
-            "atomic": batch["atomic"],
-            "applied": applied,
-            "results": [
-                {
-                    "index": result.index,
-                    "transfer": result.representation,
-                    "error": _error_of(result.error)["error"] if result.error else None,
-                }
-                for result in results
-            ],
+        return Response(transfer_batch_response(self.ctx, request.data)[1], status=200)
+
+
+def transfer_batch_response(context, data: Any) -> tuple[int, dict[str, Any]]:
+    """`POST /transfers/batch` from its body: (200, the batch representation); an atomic batch
+    that was not applied raises `BatchFailed` (400, the items inside the envelope). Also the
+    `create_transfer_batch` operation's executor (an approved batch runs again)."""
+    batch = _valid(TransferBatchSerializer, data).validated_data
+    items = []
+    for item in batch["transfers"]:
+        serializer = TransferCreateSerializer(data=item)
+        items.append(serializer.to_request() if serializer.is_valid() else serializer.errors)
+    requests = [_BatchValidationError(item) if isinstance(item, dict) else item for item in items]
+    applied, results = transfers.transfer_batch(
+        context=context, requests=requests, atomic=batch["atomic"]
+    )
+    rendered = [
+        {
+            "index": result.index,
+            "transfer": result.representation,
+            "error": _error_of(result.error)["error"] if result.error else None,
         }
-        return Response(body, status=200 if applied else 400)
+        for result in results
+    ]
+    if not applied:
+        # One error shape (API.md §1): the atomic failure is the envelope, items inside it.
+        first = next(item for item in rendered if item["error"] is not None)
+        param = f"transfers[{first['index']}]"
+        raise BatchFailed(
+            f"The atomic batch was not applied: {param} failed ({first['error']['code']}).",
+            param=param,
+            extra={"results": rendered},
+        )
+    body = {
+        "object": "transfer_batch",
+        "atomic": batch["atomic"],
+        "applied": applied,
+        "results": rendered,
+    }
+    return 200, body
 
 
 class _BatchValidationError(ApplicationError):
@@ -251,14 +307,17 @@ def _error_of(error: ApplicationError) -> dict:
 
 
 class PayoutListView(ApiView):
+    filterset_class = PayoutFilter
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read", "POST": "payouts:write"}
+    operations = {"GET": "list_payouts", "POST": "create_payout"}
+    approvable = True
 
     @extend_schema(operation_id="payouts_list", responses=list_serializer(PayoutSerializer))
     def get(self, request: Request) -> Response:
-        return Response(
-            paginate(request, selectors.payout_list(context=self.ctx), PayoutSerializer)
-        )
+        status = query_filters(request, PayoutFilter).get("status")
+        payouts = selectors.payout_list(context=self.ctx, status=status)
+        return Response(paginate(request, payouts, PayoutSerializer))
 
     @extend_schema(
         operation_id="payouts_create",
@@ -282,6 +341,7 @@ class PayoutListView(ApiView):
 class PayoutDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_payout"}
 
     @extend_schema(operation_id="payouts_retrieve", responses=PayoutSerializer)
     def get(self, request: Request, payout_id: str) -> Response:
@@ -292,6 +352,7 @@ class PayoutDetailView(ApiView):
 class PayoutCancelView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"POST": "payouts:write"}
+    operations = {"POST": "cancel_payout"}
 
     @extend_schema(operation_id="payouts_cancel", request=None, responses=PayoutSerializer)
     def post(self, request: Request, payout_id: str) -> Response:
@@ -302,6 +363,7 @@ class PayoutCancelView(ApiView):
 class LedgerAccountListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_ledger_accounts"}
 
     @extend_schema(
         operation_id="ledger_accounts_list", responses=list_serializer(LedgerAccountSerializer)
@@ -314,6 +376,7 @@ class LedgerAccountListView(ApiView):
 class LedgerAccountDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_ledger_account"}
 
     @extend_schema(
         operation_id="ledger_accounts_retrieve",
@@ -330,6 +393,7 @@ class LedgerAccountDetailView(ApiView):
 class JournalEntryListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "list_journal_entries"}
 
     @extend_schema(
         operation_id="ledger_entries_list",
@@ -350,6 +414,7 @@ class JournalEntryListView(ApiView):
 class JournalEntryDetailView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "wallets:read"}
+    operations = {"GET": "get_journal_entry"}
 
     @extend_schema(operation_id="ledger_entries_retrieve", responses=JournalEntrySerializer)
     def get(self, request: Request, entry_id: str) -> Response:
@@ -378,6 +443,7 @@ _TrialBalance = inline_serializer(
 
 class TrialBalanceView(ApiView):
     permission_classes = [IsAuthenticatedActor, IsPlatformStaff]
+    operations = {"GET": "get_trial_balance"}
 
     @extend_schema(operation_id="ledger_trial_balance", responses=_TrialBalance)
     def get(self, request: Request) -> Response:
@@ -421,6 +487,7 @@ _MerchantBalance = inline_serializer(
 class MerchantBalanceView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "get_balance"}
 
     @extend_schema(operation_id="balance_retrieve", responses=_MerchantBalance)
     def get(self, request: Request) -> Response:
@@ -431,6 +498,7 @@ class MerchantBalanceView(ApiView):
 class BalanceTransactionListView(ApiView):
     permission_classes = _PERMISSIONS
     required_scopes = {"GET": "payments:read"}
+    operations = {"GET": "list_balance_transactions"}
 
     @extend_schema(
         operation_id="balance_transactions_list",

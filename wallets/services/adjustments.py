@@ -4,9 +4,10 @@ different one approves; only then is the entry against the platform funding acco
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.api.errors import NotFound
+from mcp_payments.audit.records import audit_record
+from mcp_payments.events.services import emit
 from wallets.enums import AdjustmentDirection, AdjustmentStatus
 from wallets.exceptions import AdjustmentNotPending, SelfApproval
 from wallets.ledger import Entry, credit, debit, platform_account, post_entry
@@ -68,7 +69,8 @@ def _locked_pending(adjustment_id: str) -> Adjustment:
 
 def adjustment_approve(*, context: AuthContext, adjustment_id: str) -> Adjustment:
     """Approve (by someone other than the requester) and post the entry: a credit funds the wallet
-    from platform funding; a debit takes funds back (refused if the wallet lacks them)."""
+    from platform funding; a debit takes funds back (refused if the wallet lacks them). Emits
+    `adjustment.approved` with the entry, in the same transaction; audited."""
     _require_staff_user(context)
     with transaction.atomic():
         adjustment = _locked_pending(adjustment_id)
@@ -93,6 +95,7 @@ def adjustment_approve(*, context: AuthContext, adjustment_id: str) -> Adjustmen
         adjustment.decided_by = context.user
         adjustment.decided_at = timezone.now()
         adjustment.save(update_fields=["entry", "status", "decided_by", "decided_at"])
+        emit("adjustment.approved", adjustment, merchant_id=adjustment.wallet.merchant_id)
         _audit(context, adjustment, "adjustment.approved")
         return adjustment
 

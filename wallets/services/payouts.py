@@ -4,9 +4,11 @@ and settles (paid) or returns them (failed); a pending payout can be canceled.""
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_enforce
+from mcp_payments.audit.records import audit_record
+from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit
 from wallets.enums import PayoutStatus
 from wallets.exceptions import CurrencyMismatch, InvalidBankToken, PayoutNotCancelable
@@ -54,6 +56,7 @@ def payout_create(
             f"The wallet holds {wallet.currency}, not {currency}.", param="currency"
         )
     with transaction.atomic():
+        policy_enforce(context=context, operation="create_payout", amount=amount, currency=currency)
         source: LedgerAccount = (
             wallet.account
             if wallet is not None
@@ -87,14 +90,8 @@ def payout_create(
         payout.save(force_insert=True)
         emit("payout.created", payout)
         _audit(context, payout, "payout.created", None)
-        transaction.on_commit(lambda: _queue_settlement(payout.id))
+        enqueue_on_commit("wallets.tasks.settle_payout", args=[payout.id])
         return payout
-
-
-def _queue_settlement(payout_id: str) -> None:
-    from wallets.tasks import settle_payout
-
-    settle_payout.delay(payout_id)
 
 
 def _return_funds(payout: Payout, kind: str) -> None:
@@ -116,6 +113,7 @@ def payout_cancel(*, context: AuthContext, payout_id: str) -> Payout:
     `payout.canceled`; audited. Any other state → 409 `payout_not_cancelable`."""
     payout_get(context=context, payout_id=payout_id)
     with transaction.atomic():
+        policy_enforce(context=context, operation="cancel_payout")
         payout = lock_payout(Payout.objects.select_related("source_account"), payout_id)
         if payout.status != PayoutStatus.PENDING:
             raise PayoutNotCancelable(f"This payout is {payout.status}.")

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import AuditAction, audit_record, audit_record_many
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_enforce, policy_enforce_totals
 from mcp_payments.api.errors import ApplicationError
+from mcp_payments.audit.records import AuditAction, audit_record, audit_record_many
 from mcp_payments.events.services import emit, emit_many
 from wallets.enums import PostingType, TransferStatus
 from wallets.exceptions import (
@@ -160,6 +161,12 @@ def transfer_create(*, context: AuthContext, request: TransferRequest) -> Transf
         raise MerchantRequired()
     wallets = _load_wallets(context, {request.source_wallet, request.destination_wallet})
     with transaction.atomic():
+        policy_enforce(
+            context=context,
+            operation="create_transfer",
+            amount=request.amount,
+            currency=request.currency,
+        )
         transfer, entry = _prepare(context, request, wallets, timezone.now())
         post_entry(entry)
         transfer.save(force_insert=True)
@@ -213,6 +220,12 @@ def transfer_batch(
         return False, _results(len(requests), {}, errors)
 
     with transaction.atomic():
+        # One call: the policy sees the batch's total per currency, reserved once.
+        policy_enforce_totals(
+            context=context,
+            operation="create_transfer_batch",
+            totals=_totals(request for _, request, _ in prepared),
+        )
         outcomes = post_entries([entry for _, _, entry in prepared]) if prepared else []
         applied: dict[int, Transfer] = {}
         for (index, transfer, _), error in zip(prepared, outcomes, strict=True):
@@ -232,6 +245,13 @@ def transfer_batch(
         )
     representations = {event.object_id: event.data["object"] for event in events}
     return True, _results(len(requests), applied, errors, representations)
+
+
+def _totals(transfers) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for transfer in transfers:
+        totals[transfer.currency] = totals.get(transfer.currency, 0) + transfer.amount
+    return totals
 
 
 def _results(
@@ -281,6 +301,7 @@ def transfer_post(*, context: AuthContext, transfer_id: str, amount: int | None 
     """Settle a hold for its amount or less (the rest is released). Posting more than held → 400;
     posting a transfer that is not pending → 409. Emits `transfer.posted`; audited."""
     with transaction.atomic():
+        policy_enforce(context=context, operation="post_transfer")
         transfer = _locked_pending(context, transfer_id)
         amount = transfer.amount if amount is None else amount
         if amount > transfer.amount:
@@ -342,6 +363,7 @@ def _void(context: AuthContext | None, transfer: Transfer, kind: str) -> Transfe
 def transfer_void(*, context: AuthContext, transfer_id: str) -> Transfer:
     """Release a hold in full. Voiding a transfer that is not pending → 409."""
     with transaction.atomic():
+        policy_enforce(context=context, operation="void_transfer")
         return _void(context, _locked_pending(context, transfer_id), "transfer_void")
 
 

@@ -2,9 +2,11 @@
 
 from django.db import transaction
 
-from compliance.audit import audit_record
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.accounts.customers import customer_require
 from mcp_payments.accounts.exceptions import MerchantRequired
+from mcp_payments.agents.enforcement import policy_enforce
+from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from wallets.enums import AccountType, WalletStatus
 from wallets.exceptions import WalletAlreadyInState
@@ -21,10 +23,15 @@ def wallet_create(
     customer_id: str | None = None,
     metadata: dict[str, str] | None = None,
 ) -> Wallet:
-    """A wallet and its liability account (which must not go negative). The caller has checked
-    that `customer_id` is the merchant's customer. Emits `wallet.created`."""
+    """A wallet and its liability account (which must not go negative). Emits `wallet.created`.
+
+    `customer_id`, when given, must be the merchant's customer: 404 `resource_missing` with
+    param `customer` otherwise (nothing written).
+    """
     if context.merchant is None:
         raise MerchantRequired()
+    if customer_id:
+        customer_id = customer_require(context=context, customer_id=customer_id)
     with transaction.atomic():
         wallet = Wallet(
             merchant=context.merchant,
@@ -48,6 +55,7 @@ def wallet_create(
 def _set_frozen(*, context: AuthContext, wallet_id: str, frozen: bool, reason: str) -> Wallet:
     target = WalletStatus.FROZEN if frozen else WalletStatus.ACTIVE
     with transaction.atomic():
+        policy_enforce(context=context, operation="freeze_wallet" if frozen else "unfreeze_wallet")
         wallet = wallet_get(context=context, wallet_id=wallet_id)
         wallet = lock_wallets(Wallet.objects.select_related("account"), [wallet.pk])[wallet.pk]
         if wallet.status == target:

@@ -11,7 +11,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["agent_approvals_list"];
         put?: never;
         post?: never;
@@ -28,7 +37,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["agent_approvals_retrieve"];
         put?: never;
         post?: never;
@@ -47,7 +65,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["agent_approvals_approve"];
         delete?: never;
         options?: never;
@@ -64,8 +91,178 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["agent_approvals_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent_approvals/{approval_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["agent_approvals_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New and paying customers, ARPU, top customers
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["analytics_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/fraud": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Block and review rates, top rules, disputes by reason
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["analytics_fraud"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/mrr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * MRR, ARR and the monthly MRR movements
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["analytics_mrr"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Home tiles per currency, with the previous period
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["analytics_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metric per hour, day, week or month
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["analytics_timeseries"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -79,11 +276,49 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["api_keys_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["api_keys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api_keys/{key_id}/policy_check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The verdict of a key's agent policy on a call, changing nothing (the dashboard's policy
+         *     editor): merchant admins and platform staff.
+         */
+        post: operations["api_keys_policy_check"];
         delete?: never;
         options?: never;
         head?: never;
@@ -99,8 +334,35 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["api_keys_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant_policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The merchant's assistant policy: members read it, merchant admins set it. */
+        get: operations["assistant_policy_retrieve"];
+        put?: never;
+        /** @description The merchant's assistant policy: members read it, merchant admins set it. */
+        post: operations["assistant_policy_set"];
         delete?: never;
         options?: never;
         head?: never;
@@ -148,7 +410,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["balance_retrieve"];
         put?: never;
         post?: never;
@@ -165,7 +436,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["balance_transactions_list"];
         put?: never;
         post?: never;
@@ -182,7 +462,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["compliance_alerts_list"];
         put?: never;
         post?: never;
@@ -201,7 +490,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["compliance_alerts_resolve"];
         delete?: never;
         options?: never;
@@ -249,6 +547,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["compliance_reports_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["compliance_reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["compliance_reports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/reports/{report_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["compliance_reports_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["coupons_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["coupons_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupons/{coupon_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["coupons_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        delete: operations["coupons_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -256,10 +714,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["customers_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["customers_create"];
         delete?: never;
         options?: never;
@@ -274,12 +750,39 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["customers_retrieve"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["customers_update"];
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         delete: operations["customers_delete"];
         options?: never;
         head?: never;
@@ -293,7 +796,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["disputes_list"];
         put?: never;
         post?: never;
@@ -310,10 +822,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["disputes_retrieve"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["disputes_update"];
         delete?: never;
         options?: never;
@@ -330,7 +860,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["disputes_close"];
         delete?: never;
         options?: never;
@@ -345,7 +884,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["events_list"];
         put?: never;
         post?: never;
@@ -362,8 +910,244 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["events_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoice_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["invoice_items_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["invoice_items_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["invoices_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["invoices_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["invoices_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description finalize, void, mark_uncollectible: no body, the invoice back. */
+        post: operations["invoices_finalize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["invoices_lines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/mark_uncollectible": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description finalize, void, mark_uncollectible: no body, the invoice back. */
+        post: operations["invoices_mark_uncollectible"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["invoices_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description finalize, void, mark_uncollectible: no body, the invoice back. */
+        post: operations["invoices_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["invoices_upcoming"];
         put?: never;
         post?: never;
         delete?: never;
@@ -379,7 +1163,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["ledger_accounts_list"];
         put?: never;
         post?: never;
@@ -396,7 +1189,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["ledger_accounts_retrieve"];
         put?: never;
         post?: never;
@@ -413,7 +1215,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["ledger_entries_list"];
         put?: never;
         post?: never;
@@ -430,7 +1241,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["ledger_entries_retrieve"];
         put?: never;
         post?: never;
@@ -447,7 +1267,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["ledger_trial_balance"];
         put?: never;
         post?: never;
@@ -464,9 +1293,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["notification_preferences_retrieve"];
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         put: operations["notification_preferences_update"];
         post?: never;
         delete?: never;
@@ -501,7 +1348,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["notifications_read"];
         delete?: never;
         options?: never;
@@ -516,10 +1372,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["payment_methods_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payment_methods_create"];
         delete?: never;
         options?: never;
@@ -534,7 +1408,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["payment_methods_retrieve"];
         put?: never;
         post?: never;
@@ -553,7 +1436,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payment_methods_detach"];
         delete?: never;
         options?: never;
@@ -568,10 +1460,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["payments_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payments_create"];
         delete?: never;
         options?: never;
@@ -586,7 +1496,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["payments_retrieve"];
         put?: never;
         post?: never;
@@ -605,7 +1524,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payments_cancel"];
         delete?: never;
         options?: never;
@@ -622,7 +1550,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payments_capture"];
         delete?: never;
         options?: never;
@@ -639,7 +1576,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payments_confirm"];
         delete?: never;
         options?: never;
@@ -654,10 +1600,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["payouts_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payouts_create"];
         delete?: never;
         options?: never;
@@ -672,7 +1636,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["payouts_retrieve"];
         put?: never;
         post?: never;
@@ -691,8 +1664,161 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["payouts_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["prices_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["prices_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prices/{price_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["prices_retrieve"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["prices_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["products_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["products_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["products_retrieve"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["products_update"];
         delete?: never;
         options?: never;
         head?: never;
@@ -706,10 +1832,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["refunds_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["refunds_create"];
         delete?: never;
         options?: never;
@@ -724,10 +1868,189 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["refunds_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report_runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["report_runs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report_runs/{run_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The run's CSV: for the merchant's API key or user, or anyone holding the signed link
+         *     (`?token=`, expires after REPORT_RESULT_DAYS days).
+         */
+        get: operations["report_runs_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["reports_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["reports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["reports_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        delete: operations["reports_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["reports_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["reports_schedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -741,7 +2064,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["risk_reviews_list"];
         put?: never;
         post?: never;
@@ -760,7 +2092,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["risk_reviews_approve_create"];
         delete?: never;
         options?: never;
@@ -777,7 +2118,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["risk_reviews_reject_create"];
         delete?: never;
         options?: never;
@@ -796,6 +2146,182 @@ export interface paths {
         put?: never;
         /** @description The sandbox's 3-D Secure challenge page, answered as the cardholder. */
         post: operations["sandbox_3ds_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["subscriptions_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["subscriptions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["subscriptions_retrieve"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["subscriptions_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{subscription_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["subscriptions_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{subscription_id}/discount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        delete: operations["subscriptions_discount_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{subscription_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["subscriptions_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{subscription_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["subscriptions_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -877,10 +2403,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["team_members_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["team_members_create"];
         delete?: never;
         options?: never;
@@ -905,6 +2449,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/test_clocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["test_clocks_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["test_clocks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/test_clocks/{clock_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["test_clocks_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        delete: operations["test_clocks_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/test_clocks/{clock_id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["test_clocks_advance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/transfers": {
         parameters: {
             query?: never;
@@ -912,10 +2554,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["transfers_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["transfers_create"];
         delete?: never;
         options?: never;
@@ -930,7 +2590,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["transfers_retrieve"];
         put?: never;
         post?: never;
@@ -949,7 +2618,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["transfers_post"];
         delete?: never;
         options?: never;
@@ -966,7 +2644,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["transfers_void"];
         delete?: never;
         options?: never;
@@ -983,7 +2670,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["transfers_batch"];
         delete?: never;
         options?: never;
@@ -998,10 +2694,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["wallets_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["wallets_create"];
         delete?: never;
         options?: never;
@@ -1016,7 +2730,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["wallets_retrieve"];
         put?: never;
         post?: never;
@@ -1035,7 +2758,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["wallets_freeze_create"];
         delete?: never;
         options?: never;
@@ -1052,7 +2784,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["wallets_top_up"];
         delete?: never;
         options?: never;
@@ -1067,7 +2808,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["wallets_transactions"];
         put?: never;
         post?: never;
@@ -1086,7 +2836,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["wallets_unfreeze_create"];
         delete?: never;
         options?: never;
@@ -1103,7 +2862,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["webhook_deliveries_retry"];
         delete?: never;
         options?: never;
@@ -1118,10 +2886,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["webhook_endpoints_list"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["webhook_endpoints_create"];
         delete?: never;
         options?: never;
@@ -1136,12 +2922,39 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["webhook_endpoints_retrieve"];
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["webhook_endpoints_update"];
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         delete: operations["webhook_endpoints_delete"];
         options?: never;
         head?: never;
@@ -1155,7 +2968,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         get: operations["webhook_deliveries_list"];
         put?: never;
         post?: never;
@@ -1174,7 +2996,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description POST requests carrying `Idempotency-Key` run once per (actor scope, key). */
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
         post: operations["webhook_endpoints_rotate_secret"];
         delete?: never;
         options?: never;
@@ -1205,15 +3036,25 @@ export interface components {
             /** Format: date-time */
             created: string;
             merchant: string;
-            api_key: string;
+            api_key: string | null;
+            /** @description key_… or assistant:mer_… (the policy's owner). */
+            owner: string;
+            /** @description rest or mcp: where the call was made. */
+            interface: string;
+            /** @description The operation (tool) name. */
+            operation: string;
+            /** @description Same as operation (kept for MCP clients). */
             tool: string;
-            /** @description The call's canonical arguments. */
-            arguments: {
+            /** @description The call's arguments, PII redacted. */
+            readonly arguments: {
                 [key: string]: unknown;
             };
             amount: number;
             currency: string;
-            /** @description Used when the approved call runs. */
+            policy_verdict: {
+                [key: string]: unknown;
+            };
+            /** @description The call's (given or derived) key. */
             idempotency_key: string;
             status: components["schemas"]["AgentApprovalStatusEnum"];
             reason: string;
@@ -1222,6 +3063,8 @@ export interface components {
             decided_at: string | null;
             /** Format: date-time */
             completed_at: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
             /** @description After execution: the object the call created, or its error envelope. */
             result: {
                 [key: string]: unknown;
@@ -1240,10 +3083,15 @@ export interface components {
          *     * `rejected` - Rejected
          *     * `executed` - Executed
          *     * `failed` - Failed
+         *     * `expired` - Expired
          * @enum {string}
          */
-        AgentApprovalStatusEnum: "pending" | "approved" | "rejected" | "executed" | "failed";
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        AgentApprovalStatusEnum: "pending" | "approved" | "rejected" | "executed" | "failed" | "expired";
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         AgentPolicyRequest: {
             /**
              * Format: int64
@@ -1307,7 +3155,11 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         ApiKeyCreateRequest: {
             /** @default  */
             name: string;
@@ -1341,10 +3193,25 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         ApprovalDecisionRequest: {
             /** @default  */
             reason: string;
+        };
+        AssistantPolicy: {
+            object: string;
+            max_amount_per_call: number | null;
+            daily_limit: {
+                [key: string]: number;
+            };
+            approval_above: number | null;
+            allowed_tools: string[] | null;
+            expires_at: string | null;
+            read_only: boolean;
         };
         AttemptError: {
             /** @description e.g. ReadTimeoutError, ProtocolError, UnsafeUrl */
@@ -1421,6 +3288,18 @@ export interface components {
             next_cursor: string | null;
         };
         /**
+         * @description * `void` - void
+         *     * `keep_as_draft` - keep_as_draft
+         * @enum {string}
+         */
+        BehaviorEnum: "void" | "keep_as_draft";
+        /**
+         * @description * `unchanged` - unchanged
+         *     * `now` - now
+         * @enum {string}
+         */
+        BillingCycleAnchorEnum: "unchanged" | "now";
+        /**
          * @description * `duplicate` - duplicate
          *     * `fraudulent` - fraudulent
          *     * `requested_by_customer` - requested_by_customer
@@ -1441,11 +3320,125 @@ export interface components {
             exp_year: number;
             fingerprint: string;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        CardDetails: {
+            brand: string;
+            country: string | null;
+            funding: string | null;
+            last4: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         CardTokenRequest: {
             /** @description A provider token such as tok_visa. */
             token: string;
         };
+        /**
+         * @description * `charge_automatically` - charge_automatically
+         *     * `send_invoice` - send_invoice
+         * @enum {string}
+         */
+        CollectionMethodEnum: "charge_automatically" | "send_invoice";
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        ComplianceReport: {
+            readonly id: string;
+            readonly object: string;
+            merchant: string | null;
+            kind: string;
+            status: string;
+            /** Format: date-time */
+            period_start: string;
+            /** Format: date-time */
+            period_end: string;
+            parameters: {
+                [key: string]: unknown;
+            };
+            scheduled: boolean;
+            row_count: number | null;
+            verification: {
+                [key: string]: unknown;
+            } | null;
+            error: string | null;
+            /** Format: date-time */
+            created: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        ComplianceReportList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["ComplianceReport"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        ComplianceReportRequestRequest: {
+            kind: string;
+            period_start: string;
+            period_end: string;
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        Coupon: {
+            readonly id: string;
+            readonly object: string;
+            name: string | null;
+            percent_off_bps: number | null;
+            amount_off: number | null;
+            currency: string | null;
+            duration: string;
+            duration_in_months: number | null;
+            max_redemptions: number | null;
+            times_redeemed: number;
+            /** Format: date-time */
+            redeem_by: string | null;
+            readonly applies_to: {
+                [key: string]: unknown;
+            } | null;
+            readonly valid: boolean;
+            metadata: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            created: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        CouponCreateRequest: {
+            id?: string;
+            name?: string | null;
+            percent_off_bps?: number;
+            /**
+             * Format: int64
+             * @description Integer amount in the currency's minor unit.
+             */
+            amount_off?: number;
+            /** @description Lowercase ISO 4217 code, e.g. `usd`. */
+            currency?: components["schemas"]["CurrencyEnum"];
+            duration: components["schemas"]["DurationEnum"];
+            duration_in_months?: number;
+            max_redemptions?: number;
+            redeem_by?: string;
+            applies_to?: {
+                [key: string]: unknown;
+            };
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        CouponList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["Coupon"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /** @enum {string} */
+        CurrencyEnum: "aud" | "brl" | "cad" | "chf" | "dkk" | "eur" | "gbp" | "hkd" | "inr" | "jpy" | "krw" | "mxn" | "nok" | "nzd" | "pln" | "sek" | "sgd" | "usd";
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         Customer: {
             readonly id: string;
@@ -1460,6 +3453,10 @@ export interface components {
                 [key: string]: string;
             };
             deleted: boolean;
+            test_clock: string | null;
+            balance: {
+                [key: string]: number;
+            };
         };
         CustomerList: {
             /** @description Always `list`. */
@@ -1468,7 +3465,12 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        CustomerOrDeleted: components["schemas"]["Customer"] | components["schemas"]["DeletedCustomer"];
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         CustomerWriteRequest: {
             name?: string | null;
             /** Format: email */
@@ -1479,6 +3481,7 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            test_clock?: string;
         };
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         DeadLetter: {
@@ -1529,11 +3532,35 @@ export interface components {
          * @enum {string}
          */
         DeadLetterStatusEnum: "pending" | "replayed";
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         DecisionRequest: {
             /** @default  */
             note: string;
         };
+        DeletedCustomer: {
+            id: string;
+            object: components["schemas"]["DeletedCustomerObjectEnum"];
+            /**
+             * @description Always true.
+             *
+             *     * `True` - true
+             */
+            deleted: components["schemas"]["DeletedEnum"];
+        };
+        /**
+         * @description * `customer` - customer
+         * @enum {string}
+         */
+        DeletedCustomerObjectEnum: "customer";
+        /**
+         * @description * `True` - true
+         * @enum {boolean}
+         */
+        DeletedEnum: true;
         DeletedWebhookEndpoint: {
             id: string;
             object: components["schemas"]["DeletedWebhookEndpointObjectEnum"];
@@ -1564,7 +3591,11 @@ export interface components {
             /** Format: date-time */
             closed_at: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         DisputeEvidenceRequest: {
             /** @description Free-form evidence fields (e.g. customer_communication, receipt). */
             evidence: {
@@ -1578,6 +3609,13 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
+        /**
+         * @description * `once` - once
+         *     * `repeating` - repeating
+         *     * `forever` - forever
+         * @enum {string}
+         */
+        DurationEnum: "once" | "repeating" | "forever";
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -1621,10 +3659,178 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         FreezeRequest: {
             /** @default  */
             reason: string;
+        };
+        /**
+         * @description * `day` - day
+         *     * `week` - week
+         *     * `month` - month
+         *     * `year` - year
+         * @enum {string}
+         */
+        IntervalEnum: "day" | "week" | "month" | "year";
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        Invoice: {
+            readonly id: string;
+            readonly object: string;
+            number: string | null;
+            customer: string;
+            subscription: string | null;
+            status: string;
+            billing_reason: string;
+            collection_method: string;
+            currency: string;
+            /** Format: date-time */
+            period_start: string;
+            /** Format: date-time */
+            period_end: string;
+            readonly lines: {
+                [key: string]: unknown;
+            };
+            subtotal: number;
+            total_discount_amount: number;
+            total: number;
+            starting_balance: number;
+            ending_balance: number | null;
+            amount_due: number;
+            amount_paid: number;
+            amount_remaining: number;
+            paid_out_of_band: boolean;
+            attempt_count: number;
+            /** Format: date-time */
+            next_payment_attempt: string | null;
+            auto_advance: boolean;
+            payment: string | null;
+            /** Format: date-time */
+            due_date: string | null;
+            readonly status_transitions: {
+                [key: string]: string | null;
+            };
+            test_clock: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            created: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        InvoiceCreateRequest: {
+            customer: string;
+            subscription?: string;
+            collection_method?: components["schemas"]["CollectionMethodEnum"];
+            days_until_due?: number;
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        InvoiceItem: {
+            readonly id: string;
+            readonly object: string;
+            customer: string;
+            subscription: string | null;
+            amount: number;
+            currency: string;
+            description: string;
+            readonly period: {
+                [key: string]: string;
+            };
+            proration: boolean;
+            invoice: string | null;
+            /** Format: date-time */
+            created: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        InvoiceItemCreateRequest: {
+            customer: string;
+            /** Format: int64 */
+            amount: number;
+            /** @description Lowercase ISO 4217 code, e.g. `usd`. */
+            currency: components["schemas"]["CurrencyEnum"];
+            /** @default  */
+            description: string;
+            subscription?: string;
+        };
+        InvoiceItemList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["InvoiceItem"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        InvoiceLine: {
+            readonly id: string;
+            readonly object: string;
+            invoice: string | null;
+            type: string;
+            price: string | null;
+            subscription_item: string | null;
+            quantity: number | null;
+            amount: number;
+            description: string;
+            readonly period: {
+                [key: string]: string;
+            };
+            proration: boolean;
+            proration_details: unknown;
+            discount_amount: number;
+        };
+        InvoiceLineList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["InvoiceLine"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        InvoiceList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["Invoice"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        InvoicePayRequest: {
+            payment_method?: string;
+            /** @default false */
+            paid_out_of_band: boolean;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        ItemInputRequest: {
+            id?: string;
+            price?: string;
+            quantity?: number;
+            /** @default false */
+            deleted: boolean;
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
         };
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         JournalEntry: {
@@ -1731,7 +3937,11 @@ export interface components {
          * @enum {string}
          */
         NotificationPreferencesObjectEnum: "notification_preferences";
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         NotificationPreferencesUpdateRequest: {
             /** @description E.164; null removes it. */
             phone?: string | null;
@@ -1768,13 +3978,33 @@ export interface components {
             } | null;
             risk: components["schemas"]["Risk"] | null;
             cancellation_reason: string | null;
+            /** Format: date-time */
+            captured_at: string | null;
+            source: string;
+            api_key: string | null;
+            readonly payment_method_details: components["schemas"]["PaymentMethodDetails"] | null;
+            invoice: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description * `default_incomplete` - default_incomplete
+         *     * `error_if_incomplete` - error_if_incomplete
+         * @enum {string}
+         */
+        PaymentBehaviorEnum: "default_incomplete" | "error_if_incomplete";
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         PaymentCancelRequest: {
             /** @default requested_by_customer */
             cancellation_reason: components["schemas"]["CancellationReasonEnum"];
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         PaymentCaptureRequest: {
             /**
              * Format: int64
@@ -1782,11 +4012,19 @@ export interface components {
              */
             amount_to_capture?: number;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         PaymentConfirmRequest: {
             payment_method?: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         PaymentCreateRequest: {
             /**
              * Format: int64
@@ -1794,7 +4032,7 @@ export interface components {
              */
             amount: number;
             /** @description Lowercase ISO 4217 code, e.g. `usd`. */
-            currency: string;
+            currency: components["schemas"]["CurrencyEnum"];
             customer?: string | null;
             payment_method?: string | null;
             /** @default automatic */
@@ -1833,7 +4071,11 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         PaymentMethodCreateRequest: {
             type: components["schemas"]["PaymentMethodCreateTypeEnum"];
             card: components["schemas"]["CardTokenRequest"];
@@ -1848,6 +4090,10 @@ export interface components {
          * @enum {string}
          */
         PaymentMethodCreateTypeEnum: "card";
+        PaymentMethodDetails: {
+            type: string;
+            card: components["schemas"]["CardDetails"] | null;
+        };
         PaymentMethodList: {
             /** @description Always `list`. */
             object: string;
@@ -1873,7 +4119,11 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         PayoutCreateRequest: {
             /**
              * Format: int64
@@ -1881,7 +4131,7 @@ export interface components {
              */
             amount: number;
             /** @description Lowercase ISO 4217 code, e.g. `usd`. */
-            currency: string;
+            currency: components["schemas"]["CurrencyEnum"];
             /** @description Bank-account token (btok_...). */
             destination: string;
             /** @description Empty: the merchant balance. */
@@ -1903,6 +4153,33 @@ export interface components {
             amount: number;
             currency: string;
         };
+        /** @description `POST /api_keys/{id}/policy_check`: the call to judge (amount in minor units). */
+        PolicyCheckRequest: {
+            operation: string;
+            /**
+             * Format: int64
+             * @description Integer amount in the currency's minor unit.
+             */
+            amount?: number | null;
+            /** @description Lowercase ISO 4217 code, e.g. `usd`. */
+            currency?: components["schemas"]["CurrencyEnum"] | null;
+        };
+        PolicyVerdict: {
+            object: string;
+            operation: string;
+            amount: number | null;
+            currency: string | null;
+            allowed: boolean;
+            refusal: {
+                [key: string]: unknown;
+            } | null;
+            approval_required: boolean;
+            max_amount_per_call: number | null;
+            approval_above: number | null;
+            daily_limit: number | null;
+            daily_spent: number;
+            daily_remaining: number | null;
+        };
         Posting: {
             account: string;
             /** @description Debit > 0 > credit, in minor units. */
@@ -1910,6 +4187,134 @@ export interface components {
             currency: string;
             type: string;
         };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        Price: {
+            readonly id: string;
+            readonly object: string;
+            product: string;
+            active: boolean;
+            currency: string;
+            type: string;
+            unit_amount: number;
+            readonly billing_scheme: string;
+            readonly recurring: {
+                [key: string]: unknown;
+            } | null;
+            lookup_key: string | null;
+            nickname: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            created: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        PriceCreateRequest: {
+            product: string;
+            /** @description Lowercase ISO 4217 code, e.g. `usd`. */
+            currency: components["schemas"]["CurrencyEnum"];
+            /**
+             * Format: int64
+             * @description Integer amount in the currency's minor unit.
+             */
+            unit_amount: number;
+            recurring?: components["schemas"]["RecurringInputRequest"] | null;
+            /** @default true */
+            active: boolean;
+            lookup_key?: string | null;
+            nickname?: string | null;
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        PriceList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["Price"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /**
+         * @description Not strict: a change of a fixed field reaches the service, which answers
+         *     `price_immutable` (400) rather than `parameter_unknown`.
+         */
+        PriceUpdateRequest: {
+            active?: boolean;
+            lookup_key?: string | null;
+            nickname?: string | null;
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        Product: {
+            readonly id: string;
+            readonly object: string;
+            name: string;
+            description: string | null;
+            active: boolean;
+            default_price: string | null;
+            unit_label: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            created: string;
+            /** Format: date-time */
+            updated: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        ProductCreateRequest: {
+            name: string;
+            description?: string | null;
+            /** @default true */
+            active: boolean;
+            unit_label?: string | null;
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        ProductList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["Product"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        ProductUpdateRequest: {
+            name?: string;
+            description?: string | null;
+            active?: boolean;
+            default_price?: string | null;
+            unit_label?: string | null;
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description * `create_prorations` - create_prorations
+         *     * `always_invoice` - always_invoice
+         *     * `none` - none
+         * @enum {string}
+         */
+        ProrationBehaviorEnum: "create_prorations" | "always_invoice" | "none";
         /**
          * @description * `duplicate` - duplicate
          *     * `fraudulent` - fraudulent
@@ -1917,6 +4322,18 @@ export interface components {
          * @enum {string}
          */
         ReasonEnum: "duplicate" | "fraudulent" | "requested_by_customer";
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        RecurringInputRequest: {
+            interval: components["schemas"]["IntervalEnum"];
+            /** @default 1 */
+            interval_count: number;
+            usage_type?: components["schemas"]["UsageTypeEnum"];
+            trial_period_days?: number | null;
+        };
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         Refund: {
             readonly id: string;
@@ -1933,7 +4350,11 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         RefundCreateRequest: {
             payment: string;
             /**
@@ -1953,6 +4374,52 @@ export interface components {
             data: components["schemas"]["Refund"][];
             has_more: boolean;
             next_cursor: string | null;
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        Report: {
+            readonly id: string;
+            readonly object: string;
+            name: string;
+            definition: {
+                [key: string]: unknown;
+            };
+            schedule: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            next_run_at: string | null;
+            /** Format: date-time */
+            created: string;
+        };
+        ReportList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["Report"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        ReportRun: {
+            readonly id: string;
+            readonly object: string;
+            report: string;
+            status: string;
+            scheduled: boolean;
+            row_count: number | null;
+            /** @description Inline rows when the run has at most 1,000 (else download the CSV). */
+            readonly rows: {
+                [key: string]: unknown;
+            }[] | null;
+            readonly file: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            result_available_until: string | null;
+            error: string | null;
+            /** Format: date-time */
+            created: string;
+            /** Format: date-time */
+            finished_at: string | null;
         };
         /**
          * @description * `succeed` - succeed
@@ -2015,6 +4482,145 @@ export interface components {
          */
         ScopesEnum: "*" | "payments:read" | "payments:write" | "refunds:write" | "customers:read" | "customers:write" | "wallets:read" | "wallets:write" | "transfers:write" | "payouts:write" | "billing:read" | "billing:write" | "analytics:read" | "reports:write" | "risk:read" | "risk:write" | "compliance:read" | "webhooks:read" | "webhooks:write" | "events:read" | "system:read";
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        Subscription: {
+            readonly id: string;
+            readonly object: string;
+            customer: string;
+            currency: string;
+            status: string;
+            readonly items: {
+                [key: string]: unknown;
+            };
+            collection_method: string;
+            days_until_due: number | null;
+            default_payment_method: string | null;
+            /** Format: date-time */
+            billing_cycle_anchor: string;
+            /** Format: date-time */
+            current_period_start: string;
+            /** Format: date-time */
+            current_period_end: string;
+            /** Format: date-time */
+            trial_start: string | null;
+            /** Format: date-time */
+            trial_end: string | null;
+            readonly trial_settings: {
+                [key: string]: unknown;
+            };
+            cancel_at_period_end: boolean;
+            /** Format: date-time */
+            cancel_at: string | null;
+            /** Format: date-time */
+            canceled_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            cancellation_details: unknown;
+            pause: unknown;
+            readonly discount: {
+                [key: string]: unknown;
+            } | null;
+            latest_invoice: string | null;
+            test_clock: string | null;
+            /** Format: date-time */
+            start_date: string;
+            metadata: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            created: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        SubscriptionCancelRequest: {
+            /** @default false */
+            at_period_end: boolean;
+            /** @default false */
+            prorate: boolean;
+            /** @default false */
+            invoice_now: boolean;
+            comment?: string | null;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        SubscriptionCreateRequest: {
+            customer: string;
+            items: components["schemas"]["ItemInputRequest"][];
+            default_payment_method?: string | null;
+            trial_period_days?: number;
+            trial_end?: string;
+            billing_cycle_anchor?: string;
+            coupon?: string;
+            /** @default charge_automatically */
+            collection_method: components["schemas"]["CollectionMethodEnum"];
+            days_until_due?: number;
+            /** @default false */
+            cancel_at_period_end: boolean;
+            /** @default default_incomplete */
+            payment_behavior: components["schemas"]["PaymentBehaviorEnum"];
+            trial_settings?: {
+                [key: string]: unknown;
+            };
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        SubscriptionList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["Subscription"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        SubscriptionPauseRequest: {
+            /** @default void */
+            behavior: components["schemas"]["BehaviorEnum"];
+            resumes_at?: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        SubscriptionResumeRequest: {
+            /** @default unchanged */
+            billing_cycle_anchor: components["schemas"]["BillingCycleAnchorEnum"];
+            proration_behavior?: components["schemas"]["ProrationBehaviorEnum"];
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        SubscriptionUpdateRequest: {
+            items?: components["schemas"]["ItemInputRequest"][];
+            /** @default create_prorations */
+            proration_behavior: components["schemas"]["ProrationBehaviorEnum"];
+            proration_date?: string;
+            default_payment_method?: string;
+            trial_end?: string;
+            coupon?: string;
+            collection_method?: components["schemas"]["CollectionMethodEnum"];
+            days_until_due?: number;
+            cancel_at_period_end?: boolean;
+            payment_behavior?: components["schemas"]["PaymentBehaviorEnum"];
+            /** @description Up to 50 string key/value pairs. */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         TeamMember: {
             readonly id: string;
             readonly object: string;
@@ -2025,7 +4631,11 @@ export interface components {
             email: string;
             role: string;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         TeamMemberCreateRequest: {
             username: string;
             /**
@@ -2054,17 +4664,71 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         TeamMemberUpdateRequest: {
             role?: string;
             /** @default false */
             remove: boolean;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        TestClock: {
+            readonly id: string;
+            readonly object: string;
+            name: string;
+            /** Format: date-time */
+            frozen_time: string;
+            status: string;
+            /** Format: date-time */
+            advancing_to: string | null;
+            /** Format: date-time */
+            deletes_after: string;
+            /** Format: date-time */
+            created: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        TestClockAdvanceRequest: {
+            frozen_time: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        TestClockCreateRequest: {
+            frozen_time: string;
+            /** @default  */
+            name: string;
+        };
+        TestClockList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["TestClock"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         ThreeDSecureRequest: {
             result: components["schemas"]["ResultEnum"];
         };
-        TokenObtainPairRequest: {
+        /**
+         * @description Username and password, plus `otp` (the current TOTP code) for platform staff when
+         *     `STAFF_OTP_REQUIRED` is on and for any user enrolled with a device. Failures count towards
+         *     django-axes' lockout; a locked-out username gets 429 `login_locked_out`.
+         */
+        TokenObtainRequest: {
+            otp?: string;
             username: string;
             password: string;
         };
@@ -2078,7 +4742,11 @@ export interface components {
         TokenRefreshRequest: {
             refresh: string;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         TopUpRequest: {
             /**
              * Format: int64
@@ -2121,7 +4789,25 @@ export interface components {
             atomic: boolean;
             applied: boolean;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        TransferBatchFailed: {
+            error: components["schemas"]["TransferBatchFailedError"];
+        };
+        TransferBatchFailedError: {
+            /** @description `invalid_request_error`. */
+            type: string;
+            /** @description `batch_failed`. */
+            code: string;
+            message: string;
+            /** @description The first failing item: `transfers[i]`. */
+            param: string | null;
+            /** @description `batch_failed` only: every item's outcome. */
+            results?: components["schemas"]["TransferBatchResult"][];
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         TransferBatchRequest: {
             /** @description Transfer objects as for POST /transfers. */
             transfers: {
@@ -2137,7 +4823,11 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         TransferCreateRequest: {
             source_wallet: string;
             destination_wallet: string;
@@ -2147,7 +4837,7 @@ export interface components {
              */
             amount: number;
             /** @description Lowercase ISO 4217 code, e.g. `usd`. */
-            currency: string;
+            currency: components["schemas"]["CurrencyEnum"];
             description?: string | null;
             /** @description Up to 50 string key/value pairs. */
             metadata?: {
@@ -2170,7 +4860,11 @@ export interface components {
             has_more: boolean;
             next_cursor: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         TransferPostRequest: {
             /**
              * Format: int64
@@ -2190,6 +4884,11 @@ export interface components {
             total_credits: number;
             balanced: boolean;
         };
+        /**
+         * @description * `licensed` - licensed
+         * @enum {string}
+         */
+        UsageTypeEnum: "licensed";
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         Wallet: {
             readonly id: string;
@@ -2205,11 +4904,15 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         WalletCreateRequest: {
             customer?: string | null;
             /** @description Lowercase ISO 4217 code, e.g. `usd`. */
-            currency: string;
+            currency: components["schemas"]["CurrencyEnum"];
             /** @description Up to 50 string key/value pairs. */
             metadata?: {
                 [key: string]: string;
@@ -2310,7 +5013,11 @@ export interface components {
              */
             previous_secret_expires_at: string | null;
         };
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         WebhookEndpointCreateRequest: {
             /** @description https URL (API.md §5). */
             url: string;
@@ -2336,7 +5043,11 @@ export interface components {
          * @enum {string}
          */
         WebhookEndpointStatusEnum: "enabled" | "disabled";
-        /** @description Refuses fields it does not declare (`parameter_unknown`, with `param` set). */
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
         WebhookEndpointUpdateRequest: {
             url?: string;
             enabled_events?: string[];
@@ -2396,7 +5107,27 @@ export interface operations {
     agent_approvals_list: {
         parameters: {
             query?: {
-                status?: "approved" | "executed" | "failed" | "pending" | "rejected";
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `pending` - Pending
+                 *     * `approved` - Approved
+                 *     * `rejected` - Rejected
+                 *     * `executed` - Executed
+                 *     * `failed` - Failed
+                 *     * `expired` - Expired
+                 */
+                status?: "approved" | "executed" | "expired" | "failed" | "pending" | "rejected";
             };
             header?: never;
             path?: never;
@@ -2468,6 +5199,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2552,6 +5292,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2647,6 +5396,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     agent_approvals_reject: {
@@ -2735,11 +5493,634 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    agent_approvals_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_customers: {
+        parameters: {
+            query?: {
+                /** @description Inclusive start: YYYY-MM-DD (local midnight) or RFC 3339 on a 15-minute boundary. */
+                from?: string;
+                /** @description IANA name (default UTC). */
+                timezone?: string;
+                /** @description Exclusive end (same forms). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_fraud: {
+        parameters: {
+            query?: {
+                /** @description Inclusive start: YYYY-MM-DD (local midnight) or RFC 3339 on a 15-minute boundary. */
+                from?: string;
+                /** @description IANA name (default UTC). */
+                timezone?: string;
+                /** @description Exclusive end (same forms). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_mrr: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM (inclusive) */
+                end_month?: string;
+                /** @description YYYY-MM */
+                start_month?: string;
+                /** @description IANA name (default UTC) */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_summary: {
+        parameters: {
+            query?: {
+                /** @description previous_period or none */
+                compare?: string;
+                /** @description Inclusive start: YYYY-MM-DD (local midnight) or RFC 3339 on a 15-minute boundary. */
+                from?: string;
+                /** @description IANA name (default UTC). */
+                timezone?: string;
+                /** @description Exclusive end (same forms). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_timeseries: {
+        parameters: {
+            query?: {
+                /** @description Inclusive start: YYYY-MM-DD (local midnight) or RFC 3339 on a 15-minute boundary. */
+                from?: string;
+                /** @description A dimension */
+                group_by?: string;
+                /** @description hour|day|week|month */
+                interval?: string;
+                /** @description e.g. gross_volume */
+                metric?: string;
+                /** @description IANA name (default UTC). */
+                timezone?: string;
+                /** @description Exclusive end (same forms). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     api_keys_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2810,6 +6191,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2903,6 +6293,112 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    api_keys_policy_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyCheckRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVerdict"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     api_keys_revoke: {
@@ -2987,6 +6483,201 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assistant_policy_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantPolicy"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    assistant_policy_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AgentPolicyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantPolicy"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_token_create: {
@@ -2998,7 +6689,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenObtainPairRequest"];
+                "application/json": components["schemas"]["TokenObtainRequest"];
             };
         };
         responses: {
@@ -3019,7 +6710,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Invalid credentials */
+            /** @description Invalid credentials, or a missing/wrong `otp` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3062,8 +6753,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Locked out after too many failed logins */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3157,6 +6855,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     balance_retrieve: {
@@ -3239,11 +6946,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     balance_transactions_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3321,12 +7050,37 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     compliance_alerts_list: {
         parameters: {
             query?: {
-                status?: string;
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `open` - Open
+                 *     * `resolved` - Resolved
+                 */
+                status?: "open" | "resolved";
             };
             header?: never;
             path?: never;
@@ -3398,6 +7152,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3493,6 +7256,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     compliance_audit_log_list: {
@@ -3502,10 +7274,14 @@ export interface operations {
                 action?: string;
                 /** @description Id of the API key, user or system. */
                 actor_id?: string;
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
                 /** @description Unix seconds or RFC 3339. */
-                "created[gte]"?: string;
+                "created[gte]"?: number;
                 /** @description Unix seconds or RFC 3339. */
-                "created[lt]"?: string;
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
                 /** @description 1 to 100 (default 10). */
                 limit?: number;
                 /** @description Id of the object acted on. */
@@ -3583,6 +7359,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3672,13 +7457,807 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    compliance_reports_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                kind?: string;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceReportList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    compliance_reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplianceReportRequestRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceReport"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    compliance_reports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceReport"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    compliance_reports_download: {
+        parameters: {
+            query?: {
+                /** @description csv or json */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coupons_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coupons_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouponCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coupons_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                coupon_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    coupons_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                coupon_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     customers_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
                 /** @description Exact email address */
                 email?: string;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
             };
             header?: never;
             path?: never;
@@ -3750,6 +8329,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3843,6 +8431,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     customers_retrieve: {
@@ -3861,7 +8458,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Customer"];
+                    "application/json": components["schemas"]["CustomerOrDeleted"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -3920,6 +8517,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4015,6 +8621,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     customers_delete: {
@@ -4033,7 +8648,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Customer"];
+                    "application/json": components["schemas"]["DeletedCustomer"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -4099,12 +8714,39 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     disputes_list: {
         parameters: {
             query?: {
-                status?: string;
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `needs_response` - Needs Response
+                 *     * `under_review` - Under Review
+                 *     * `won` - Won
+                 *     * `lost` - Lost
+                 */
+                status?: "lost" | "needs_response" | "under_review" | "won";
             };
             header?: never;
             path?: never;
@@ -4176,6 +8818,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4260,6 +8911,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4355,6 +9015,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     disputes_close: {
@@ -4439,11 +9108,34 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     events_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description Only events of this object id. */
+                object?: string;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
                 /** @description Exact type, or a prefix like payment.* */
                 type?: string;
             };
@@ -4517,6 +9209,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4608,11 +9309,1099 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoice_items_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceItemList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoice_items_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceItemCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceItem"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_finalize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_lines: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceLineList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_mark_uncollectible: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_pay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InvoicePayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_void: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    invoices_upcoming: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     ledger_accounts_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4690,13 +10479,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     ledger_accounts_retrieve: {
         parameters: {
             query?: {
                 /** @description Unix seconds or RFC 3339 */
-                as_of?: string;
+                as_of?: number;
             };
             header?: never;
             path: {
@@ -4777,11 +10575,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     ledger_entries_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description Only entries of this object (e.g. a payment id). */
+                reference?: string;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4852,6 +10674,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4943,6 +10774,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     ledger_trial_balance: {
@@ -5025,6 +10865,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     notification_preferences_retrieve: {
@@ -5100,6 +10949,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5193,12 +11051,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     notifications_list: {
         parameters: {
             query?: {
-                /** @description true: unread only */
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /** @description true: unread only; false: read only. */
                 unread?: boolean;
             };
             header?: never;
@@ -5271,6 +11150,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5362,12 +11250,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     payment_methods_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
                 customer?: string;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
             };
             header?: never;
             path?: never;
@@ -5439,6 +11348,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5532,6 +11450,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     payment_methods_retrieve: {
@@ -5609,6 +11536,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5700,13 +11636,43 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     payments_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
                 customer?: string;
-                status?: string;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `requires_payment_method` - Requires Payment Method
+                 *     * `requires_confirmation` - Requires Confirmation
+                 *     * `requires_action` - Requires Action
+                 *     * `processing` - Processing
+                 *     * `requires_capture` - Requires Capture
+                 *     * `succeeded` - Succeeded
+                 *     * `canceled` - Canceled
+                 */
+                status?: "canceled" | "processing" | "requires_action" | "requires_capture" | "requires_confirmation" | "requires_payment_method" | "succeeded";
             };
             header?: never;
             path?: never;
@@ -5778,6 +11744,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5880,6 +11855,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     payments_retrieve: {
@@ -5957,6 +11941,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6052,6 +12045,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     payments_capture: {
@@ -6133,6 +12135,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6237,11 +12248,41 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     payouts_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `pending` - Pending
+                 *     * `in_transit` - In Transit
+                 *     * `paid` - Paid
+                 *     * `failed` - Failed
+                 *     * `canceled` - Canceled
+                 */
+                status?: "canceled" | "failed" | "in_transit" | "paid" | "pending";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6312,6 +12353,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6405,6 +12455,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     payouts_retrieve: {
@@ -6482,6 +12541,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6573,12 +12641,811 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    prices_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    prices_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Price"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    prices_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                price_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Price"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    prices_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                price_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PriceUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Price"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    products_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    products_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    products_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    products_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProductUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     refunds_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
                 payment?: string;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
             };
             header?: never;
             path?: never;
@@ -6650,6 +13517,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6743,6 +13619,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     refunds_retrieve: {
@@ -6827,12 +13712,810 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    report_runs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRun"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    report_runs_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reports_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reports_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reports_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRun"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRun"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reports_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     risk_reviews_list: {
         parameters: {
             query?: {
-                status?: string;
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `open` - Open
+                 *     * `approved` - Approved
+                 *     * `rejected` - Rejected
+                 */
+                status?: "approved" | "open" | "rejected";
             };
             header?: never;
             path?: never;
@@ -6904,6 +14587,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6999,6 +14691,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     risk_reviews_reject_create: {
@@ -7080,6 +14781,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7184,13 +14894,810 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCancelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_discount_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionPauseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscriptions_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionResumeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     system_dead_letters_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
                 /** @description e.g. events.analytics */
                 queue?: string;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `pending` - pending
+                 *     * `replayed` - replayed
+                 */
                 status?: "pending" | "replayed";
             };
             header?: never;
@@ -7263,6 +15770,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7356,6 +15872,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     system_status: {
@@ -7433,6 +15958,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7522,11 +16056,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     team_members_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7597,6 +16153,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7683,6 +16248,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7778,11 +16352,513 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    test_clocks_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    test_clocks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestClockCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    test_clocks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    test_clocks_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    test_clocks_advance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestClockAdvanceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     transfers_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
                 /** @description Source or destination */
                 wallet?: string;
             };
@@ -7856,6 +16932,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7949,6 +17034,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     transfers_retrieve: {
@@ -8026,6 +17120,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8121,6 +17224,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     transfers_void: {
@@ -8205,6 +17317,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     transfers_batch: {
@@ -8233,7 +17354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TransferBatch"];
+                    "application/json": components["schemas"]["TransferBatchFailed"];
                 };
             };
             /** @description Missing or invalid credentials */
@@ -8290,12 +17411,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     wallets_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
                 customer?: string;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
             };
             header?: never;
             path?: never;
@@ -8367,6 +17509,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8460,6 +17611,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     wallets_retrieve: {
@@ -8537,6 +17697,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8625,6 +17794,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8729,11 +17907,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     wallets_transactions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
             header?: never;
             path: {
                 wallet_id: string;
@@ -8806,6 +18006,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8901,6 +18110,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     webhook_deliveries_retry: {
@@ -8985,11 +18203,36 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     webhook_endpoints_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `enabled` - Enabled
+                 *     * `disabled` - Disabled
+                 */
                 status?: "disabled" | "enabled";
             };
             header?: never;
@@ -9062,6 +18305,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9155,6 +18407,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     webhook_endpoints_retrieve: {
@@ -9232,6 +18493,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9327,6 +18597,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     webhook_endpoints_delete: {
@@ -9411,11 +18690,37 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     webhook_deliveries_list: {
         parameters: {
             query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+                /**
+                 * @description * `pending` - Pending
+                 *     * `succeeded` - Succeeded
+                 *     * `failed` - Failed
+                 */
                 status?: "failed" | "pending" | "succeeded";
             };
             header?: never;
@@ -9490,6 +18795,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9574,6 +18888,15 @@ export interface operations {
             };
             /** @description Rate limited; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,9 @@
+from django.contrib.auth.signals import user_login_failed
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from mcp_payments.accounts.exceptions import LoginLockedOut, OtpInvalid
 from mcp_payments.accounts.scopes import ALL_SCOPES, WILDCARD
 from mcp_payments.api.serializers import (
     AmountField,
@@ -8,6 +12,7 @@ from mcp_payments.api.serializers import (
     StrictSerializer,
     TimestampField,
 )
+from mcp_payments.backoffice.security import otp_required, otp_verify
 
 
 class AgentPolicySerializer(StrictSerializer):
@@ -117,3 +122,28 @@ class WhoAmISerializer(serializers.Serializer):
     merchant = serializers.CharField(allow_null=True)
     merchant_name = serializers.CharField(allow_null=True)
     scopes = serializers.ListField(child=serializers.CharField())
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """Username and password, plus `otp` (the current TOTP code) for platform staff when
+    `STAFF_OTP_REQUIRED` is on and for any user enrolled with a device. Failures count towards
+    django-axes' lockout; a locked-out username gets 429 `login_locked_out`."""
+
+    otp = serializers.CharField(required=False, allow_blank=True, max_length=8, write_only=True)
+
+    def validate(self, attrs: dict) -> dict[str, str]:
+        request = self.context["request"]
+        try:
+            data = super().validate(attrs)
+        except AuthenticationFailed:
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLockedOut() from None
+            raise
+        if otp_required(self.user) and otp_verify(self.user, attrs.get("otp")) is None:
+            user_login_failed.send(
+                sender=type(self),
+                credentials={"username": attrs[self.username_field]},
+                request=request,
+            )
+            raise OtpInvalid()
+        return data

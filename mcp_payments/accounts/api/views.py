@@ -8,7 +8,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from mcp_payments.accounts import selectors, services
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.accounts.permissions import IsAuthenticatedActor
-from mcp_payments.api.errors import error_body
+from mcp_payments.api.errors import ApplicationError, error_body
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.views import ApiView
 
@@ -20,6 +20,7 @@ from .serializers import (
     TeamMemberCreateSerializer,
     TeamMemberSerializer,
     TeamMemberUpdateSerializer,
+    TokenObtainSerializer,
     WhoAmISerializer,
 )
 
@@ -90,7 +91,7 @@ class _EnvelopeTokenMixin:
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
-        if response.status_code == 401:
+        if response.status_code == 401 and not isinstance(exc, ApplicationError):
             response.data = error_body(
                 type="authentication_error",
                 code="invalid_credentials",
@@ -100,9 +101,15 @@ class _EnvelopeTokenMixin:
 
 
 class TokenView(_EnvelopeTokenMixin, TokenObtainPairView):
+    serializer_class = TokenObtainSerializer
+
     @extend_schema(
         operation_id="auth_token_create",
-        responses={200: _TokenPair, 401: OpenApiResponse(description="Invalid credentials")},
+        responses={
+            200: _TokenPair,
+            401: OpenApiResponse(description="Invalid credentials, or a missing/wrong `otp`"),
+            429: OpenApiResponse(description="Locked out after too many failed logins"),
+        },
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
         return super().post(request, *args, **kwargs)

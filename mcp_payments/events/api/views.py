@@ -1,8 +1,10 @@
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, IsPlatformStaff, ScopePermission
+from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.views import ApiView
 from mcp_payments.events import dead_letters, selectors
@@ -13,6 +15,10 @@ from .serializers import (
     DeadLetterSerializer,
     EventSerializer,
 )
+
+
+class DeadLetterFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=[("pending", "pending"), ("replayed", "replayed")])
 
 
 class EventListView(ApiView):
@@ -49,6 +55,8 @@ class EventDetailView(ApiView):
 class DeadLetterListView(ApiView):
     """Platform staff: messages the subscriber queues gave up on."""
 
+    filterset_class = DeadLetterFilter
+
     permission_classes = [IsAuthenticatedActor, IsPlatformStaff, ScopePermission]
     required_scopes = {"GET": "system:read"}
 
@@ -56,13 +64,13 @@ class DeadLetterListView(ApiView):
         operation_id="system_dead_letters_list",
         parameters=[
             OpenApiParameter("queue", str, description="e.g. events.analytics"),
-            OpenApiParameter("status", str, enum=["pending", "replayed"]),
         ],
         responses=list_serializer(DeadLetterSerializer),
     )
     def get(self, request: Request) -> Response:
         letters = dead_letters.dead_letter_list(
-            queue=request.query_params.get("queue"), status=request.query_params.get("status")
+            queue=request.query_params.get("queue"),
+            status=query_filters(request, DeadLetterFilter).get("status"),
         )
         return Response(paginate(request, letters, DeadLetterSerializer))
 

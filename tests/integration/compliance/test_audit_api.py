@@ -6,10 +6,10 @@ from datetime import UTC
 import pytest
 from django.db import transaction
 
-from compliance.audit import audit_record
 from compliance.models import AuditEntry
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.models import ApiKey, Merchant
+from mcp_payments.audit.records import audit_record
 from tests.conftest import bearer_client
 
 LIST = "/api/v1/compliance/audit_log"

@@ -5,9 +5,9 @@ import time
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from compliance.audit import audit_record
 from compliance.models import AuditEntry
 from compliance.services.audit import audit_seal
+from mcp_payments.audit.records import audit_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

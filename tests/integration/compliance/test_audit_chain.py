@@ -12,11 +12,11 @@ from collections.abc import Callable
 import pytest
 from django.db import connection, transaction
 
-from compliance.audit import audit_record
 from compliance.chain import GENESIS_HASH, entry_hash
 from compliance.models import AuditEntry
 from compliance.selectors.audit import VerifyResult, audit_verify
 from compliance.services.audit import audit_seal
+from mcp_payments.audit.records import audit_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

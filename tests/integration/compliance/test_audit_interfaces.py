@@ -16,10 +16,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 
-from compliance.audit import audit_record
 from compliance.models import AuditEntry
 from compliance.services.audit import audit_seal
 from compliance.tasks import seal_audit_log, verify_audit_log
+from mcp_payments.audit.records import audit_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,6 +10,7 @@ from mcp_payments.accounts.selectors import api_key_context
 from mcp_payments.accounts.services import AgentPolicy, api_key_create
 from mcp_payments.agents.models import AgentSpend
 from mcp_payments.mcp.execution import ToolOutcome, run_tool
+from tests.conftest import bearer_client
 from tests.fixtures.factories import MerchantFactory
 from tests.fixtures.ledger import balance_of, fund_wallet
 from wallets import ledger
@@ -26,7 +27,7 @@ def _clear_platform_cache():
     ledger._platform_cache.clear()
 
 
-def agent_with_wallets(daily_limit: int, balance: int, count: int):
+def agent_with_wallets(daily_limit: int, balance: int, count: int, with_secret: bool = False):
     merchant = MerchantFactory()
     secret = api_key_create(
         merchant=merchant,
@@ -37,12 +38,12 @@ def agent_with_wallets(daily_limit: int, balance: int, count: int):
     context = api_key_context(secret)
     wallets = [wallet_create(context=context, currency="usd") for _ in range(count + 1)]
     fund_wallet(wallets[0], balance)
-    return context, wallets
+    return (context, wallets, secret) if with_secret else (context, wallets)
 
 
-def concurrently(count: int, target) -> list[ToolOutcome]:
+def concurrently(count: int, target) -> list:
     barrier = threading.Barrier(count)
-    outcomes: list[ToolOutcome | None] = [None] * count
+    outcomes: list = [None] * count
     failures: list[BaseException] = []
 
     def worker(index: int) -> None:
@@ -86,8 +87,8 @@ def test_two_concurrent_calls_never_pass_the_limit_together():
         outcomes = concurrently(2, one)
 
         codes = sorted(outcome.error_code or "ok" for outcome in outcomes)
-        assert codes == ["agent_daily_limit_exceeded", "ok"]
-        assert AgentSpend.objects.get(api_key=context.api_key).amount == 600
+        assert codes == ["agent_policy_violation", "ok"]
+        assert AgentSpend.objects.get(owner=context.api_key.id).amount == 600
         assert Transfer.objects.filter(merchant=context.merchant).count() == 1
         assert balance_of(source) == (9_400, 0)
 
@@ -101,8 +102,8 @@ def test_many_concurrent_calls_spend_exactly_up_to_the_limit():
     passed = [outcome for outcome in outcomes if not outcome.is_error]
     refused = [outcome for outcome in outcomes if outcome.is_error]
     assert len(passed) == 16  # 16 x 300 = 4,800; a 17th would make 5,100
-    assert {outcome.error_code for outcome in refused} == {"agent_daily_limit_exceeded"}
-    assert AgentSpend.objects.get(api_key=context.api_key).amount == 4_800
+    assert {outcome.error_code for outcome in refused} == {"agent_policy_violation"}
+    assert AgentSpend.objects.get(owner=context.api_key.id).amount == 4_800
     assert balance_of(source) == (100_000 - 4_800, 0)
 
 
@@ -115,4 +116,33 @@ def test_concurrent_failures_release_their_reservations():
         "insufficient_funds",
         "ok",
     ]
-    assert AgentSpend.objects.get(api_key=context.api_key).amount == 400
+    assert AgentSpend.objects.get(owner=context.api_key.id).amount == 400
+
+
+def test_rest_and_mcp_together_never_pass_the_daily_limit_and_reach_it():
+    """16 threads, half over REST (a real bearer through the DRF stack), half over MCP, all with
+    the same key: the limit is one counter of the key, whatever the interface."""
+    context, wallets, secret = agent_with_wallets(4_000, 100_000, 16, with_secret=True)
+    source, destinations = wallets[0], wallets[1:]
+
+    def one(index: int) -> str:
+        arguments = {
+            "source_wallet": source.id,
+            "destination_wallet": destinations[index].id,
+            "amount": 500,
+            "currency": "usd",
+        }
+        if index % 2:
+            outcome = run_tool(context=context, name="create_transfer", arguments=arguments)
+            return outcome.error_code or "ok"
+        response = bearer_client(secret).post("/api/v1/transfers", arguments, format="json")
+        return "ok" if response.status_code == 201 else response.json()["error"]["code"]
+
+    codes = concurrently(16, one)
+
+    assert sorted(set(codes)) == ["agent_policy_violation", "ok"]
+    assert codes.count("ok") == 8  # 8 x 500 = the whole 4,000; every other call refused
+    accepted = Transfer.objects.filter(merchant=context.merchant)
+    assert sum(accepted.values_list("amount", flat=True)) == 4_000
+    assert AgentSpend.objects.get(owner=context.api_key.id).amount == 4_000
+    assert balance_of(source) == (96_000, 0)

@@ -2,8 +2,8 @@
 receiver as a correctly signed webhook within seconds (relay → RabbitMQ → notifications consumer
 → Celery worker → HTTP), and the delivery is listed with its attempt.
 
-The worker listens on a Celery queue of this test session only (`test.<token>.notifications`,
-settings NOTIFICATIONS_QUEUE), so a developer's running worker never takes its jobs.
+The worker listens on a Celery queue of this test session only (`test.<token>.webhooks`,
+settings WEBHOOKS_QUEUE), so a developer's running worker never takes its jobs.
 """
 
 import json
@@ -89,7 +89,7 @@ def worker_answers(hostname: str) -> bool:
 def test_a_payment_through_the_api_produces_a_signed_webhook_within_seconds(
     processes, broker, events_namespace, api, signing_receiver
 ):
-    queue = f"{events_namespace.prefix}notifications"
+    queue = f"{events_namespace.prefix}webhooks"
     hostname = f"notif-{events_namespace.token}@{socket.gethostname()}"
     created = api.post(
         "/api/v1/webhook_endpoints",
@@ -101,8 +101,8 @@ def test_a_payment_through_the_api_produces_a_signed_webhook_within_seconds(
     signing_receiver.secret = endpoint["secret"]
 
     processes.relay()
-    processes.consumer("notifications", NOTIFICATIONS_QUEUE=queue)
-    processes.worker(queue, hostname, NOTIFICATIONS_QUEUE=queue)
+    processes.consumer("notifications", WEBHOOKS_QUEUE=queue)
+    processes.worker(queue, hostname, WEBHOOKS_QUEUE=queue)
     wait_until(lambda: consuming(broker, "notifications"), timeout=PROCESS_TIMEOUT)
     wait_until(
         lambda: worker_answers(hostname),

@@ -38,7 +38,11 @@ def _manage(*args, env):
 
 
 def _production_env(**overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "EMAIL_HOST", "EMAIL_BACKEND"}
+    }
     env["DJANGO_SETTINGS_MODULE"] = "mcp_payments.settings.production"
     env.update(overrides)
     return env
@@ -53,11 +57,25 @@ def test_production_refuses_to_start_without_secret_key_or_database_url():
     assert "DATABASE_URL must be set" in missing_db.stderr
 
 
+def test_production_requires_a_real_smtp_host():
+    secrets = {
+        "SECRET_KEY": "x9#Lq2!vR7@pZ4$mW8^tY1&kN5*cB3(hJ6)gD0_fS-uE+aQ=iO~oP|lK;jH:gF<dS>",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mcp_payments",
+    }
+    missing = _manage("check", env=_production_env(**secrets))
+    assert missing.returncode != 0
+    assert "EMAIL_HOST must be set in production" in missing.stderr
+    local = _manage("check", env=_production_env(**secrets, EMAIL_HOST="127.0.0.1"))
+    assert local.returncode != 0
+    assert "EMAIL_HOST must be a real SMTP server in production" in local.stderr
+
+
 def test_production_check_deploy_is_clean():
     env = _production_env(
         SECRET_KEY="x9#Lq2!vR7@pZ4$mW8^tY1&kN5*cB3(hJ6)gD0_fS-uE+aQ=iO~oP|lK;jH:gF<dS>",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/mcp_payments",
         ALLOWED_HOSTS="payments.example.com",
+        EMAIL_HOST="smtp.example.com",
     )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

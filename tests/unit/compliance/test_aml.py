@@ -12,6 +12,7 @@ from compliance.selectors.audit import VerifyResult
 from mcp_payments.api.ids import new_id
 from mcp_payments.events.models import Event
 from mcp_payments.events.processing import deliver
+from payments.models import Customer, Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,23 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def succeeded(merchant, *, amount: int, customer: str | None = "cus_1", at=NOW, currency="usd"):
-    """A committed payment.succeeded event (the outbox is the AML rule's history)."""
+    """A captured payment row (the AML rule's history, read through a payments selector) and its
+    committed payment.succeeded event."""
+    if customer is not None:
+        Customer.objects.get_or_create(id=customer, defaults={"merchant": merchant})
+    row = Payment.objects.create(
+        merchant=merchant,
+        customer_id=customer,
+        amount=amount,
+        amount_received=amount,
+        currency=currency,
+        status="succeeded",
+        captured_at=at,
+        created=at,
+        updated=at,
+    )
     payment = {
-        "id": new_id("pay"),
+        "id": row.id,
         "object": "payment",
         "amount": amount,
         "amount_received": amount,

@@ -3,11 +3,11 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from compliance.audit import audit_record
 from compliance.models import AuditEntry
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.models import ApiKey, Merchant
 from mcp_payments.api.logging import request_id_var
+from mcp_payments.audit.records import audit_record
 
 
 def _key_context(merchant: Merchant, request_id: str | None = "req_audit_1") -> AuthContext:

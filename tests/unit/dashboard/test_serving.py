@@ -16,6 +16,7 @@ def dist(tmp_path, settings):
     return tmp_path
 
 
+@pytest.mark.django_db
 def test_root_redirects_to_the_dashboard():
     response = Client().get("/")
     assert response.status_code == 302

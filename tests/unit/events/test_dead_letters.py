@@ -237,7 +237,9 @@ def test_command_lists_replays_and_purges(broker, capsys):
     second = dead_letter(broker, n=2)
 
     call_command("dead_letters", "list")
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    printed = capsys.readouterr()
+    assert printed.err == "Dead letters (pending, all queues): 2\n"
+    rows = [json.loads(line) for line in printed.out.splitlines()]
     assert [row["id"] for row in rows] == [second.id, first.id]
     assert rows[0]["queue"] == "events.analytics"
 
@@ -271,3 +273,9 @@ def test_admin_replays_the_selected_dead_letters(broker, staff_user):
     assert "Replayed 1 dead letters." in response.content.decode()
     assert DeadLetter.objects.get().status == "replayed"
     assert queue_depth(broker, main_queue("analytics")) == 1
+
+
+def test_list_says_when_there_is_no_dead_letter(capsys):
+    call_command("dead_letters", "list", "--queue", "events.analytics")
+    printed = capsys.readouterr()
+    assert (printed.out, printed.err) == ("", "Dead letters (pending, queue events.analytics): 0\n")

@@ -97,7 +97,8 @@ def test_read_only_policy_hides_and_refuses_every_write_tool(merchant, agent, ca
     refused = call(context, "create_customer", {"name": "Ada"})
 
     assert names(context) == READ_TOOLS
-    assert refused.body["error"]["code"] == "agent_read_only"
+    assert refused.body["error"]["code"] == "agent_policy_violation"
+    assert refused.body["error"]["param"] == "read_only"
 
 
 def test_allowed_tools_policy_lists_only_those_and_get_approval(merchant, agent, call):
@@ -108,9 +109,9 @@ def test_allowed_tools_policy_lists_only_those_and_get_approval(merchant, agent,
     assert names(context) == ["get_wallet", "create_transfer", "get_approval"]
     assert refused.body["error"] == {
         "type": "permission_error",
-        "code": "tool_not_allowed",
-        "message": "This key's agent policy does not allow the tool 'get_balance'.",
-        "param": None,
+        "code": "agent_policy_violation",
+        "message": "This caller's agent policy does not allow the operation 'get_balance'.",
+        "param": "allowed_tools",
     }
 
 
@@ -134,9 +135,9 @@ def test_max_amount_per_call_refuses_and_moves_nothing(merchant, agent, call, fu
 
     assert refused.body["error"] == {
         "type": "permission_error",
-        "code": "agent_amount_limit_exceeded",
-        "message": "The amount 101 exceeds this key's max_amount_per_call (100).",
-        "param": "amount",
+        "code": "agent_policy_violation",
+        "message": "The amount 101 exceeds max_amount_per_call (100).",
+        "param": "max_amount_per_call",
     }
     assert allowed.status == "ok"
     assert Transfer.objects.count() == 1
@@ -154,9 +155,9 @@ def test_daily_limit_counts_every_call_of_the_day(merchant, agent, call, funded_
     assert (first.status, third.status) == ("ok", "ok")
     assert second.body["error"] == {
         "type": "permission_error",
-        "code": "agent_daily_limit_exceeded",
-        "message": "Moving 500 usd would exceed this key's daily limit of 1000 usd.",
-        "param": "amount",
+        "code": "agent_policy_violation",
+        "message": "Moving 500 usd would exceed the daily limit of 1000 usd.",
+        "param": "daily_limit",
     }
     assert AgentSpend.objects.get().amount == 1_000
     assert Transfer.objects.count() == 2
@@ -179,7 +180,7 @@ def test_daily_limit_allows_only_the_currencies_it_names(merchant, agent, call, 
     refused = call(context, "create_transfer", transfer_args(source, destination, 1))
 
     assert refused.body["error"]["message"] == (
-        "Moving 1 eur would exceed this key's daily limit of 0 eur."
+        "Moving 1 eur would exceed the daily limit of 0 eur."
     )
     assert Transfer.objects.count() == 0
 

@@ -169,7 +169,7 @@ def test_the_token_verifier_resolves_keys_and_jwts(merchant, api_key_for):
     assert isinstance(by_key, CallerToken)
     assert (by_key.client_id, by_key.scopes) == (by_key.caller.api_key.id, ["customers:read"])
     assert key not in by_key.token
-    assert by_jwt.client_id == f"user:{member.pk}"
+    assert by_jwt.client_id == f"assistant:{member.pk}"
     assert "events:read" in by_jwt.scopes
     assert refused is None
 

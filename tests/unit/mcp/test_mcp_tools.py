@@ -1,10 +1,12 @@
 """Each tool over its service or selector: the REST API's validation, representations and
 errors, through `run_tool` (the path HTTP and stdio share)."""
 
+import jsonschema
 import pytest
 
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.events.models import Event
+from mcp_payments.mcp import registry
 from payments.models import Customer
 from tests.fixtures.factories import CustomerFactory, UserFactory
 from tests.fixtures.ledger import balance_of
@@ -278,6 +280,11 @@ def test_system_status_is_for_platform_staff(merchant, agent, call):
 
     assert refused.body["error"]["code"] == "permission_denied"
     assert status.body["object"] == "system_status"
+    # The tool's declared output schema describes every section of the real answer.
+    schema = registry.tools()["get_system_status"].output_schema
+    jsonschema.validate(status.body, schema)
+    assert set(schema["required"]) == set(status.body)
+    assert set(schema["properties"]) == set(status.body)
 
 
 def test_unknown_tool(merchant, agent, call):

@@ -316,10 +316,15 @@ def test_the_send_email_job_retries_when_the_server_is_down(settings, monkeypatc
         raise Retry()
 
     monkeypatch.setattr(tasks.send_email, "retry", fake_retry)
-    with pytest.raises(Retry):
-        tasks.send_email.run("payout_paid", ["x@example.com"], {})
+    for _ in range(20):
+        with pytest.raises(Retry):
+            tasks.send_email.run("payout_paid", ["x@example.com"], {})
 
-    assert retried == [30]
+    # First retry: jittered (full jitter) within the 30 s backoff base; bounded retries.
+    assert len(retried) == 20
+    assert all(0 <= countdown <= 30 for countdown in retried)
+    assert len(set(retried)) > 1
+    assert tasks.send_email.max_retries == 8
 
 
 def test_receipt_dates_come_from_the_event(api, customer, dispatch, smtp_server):

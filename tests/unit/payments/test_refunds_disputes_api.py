@@ -81,6 +81,9 @@ def test_settlement_moves_the_net_from_pending_to_available(pay, api, time_machi
     assert settle_balances.apply().get() == 1
     assert balance(api) == ({"usd": 9_680}, {"usd": 0})
     assert settle_balances.apply().get() == 0
+    settled = Event.objects.get(type="payment.settled")
+    assert settled.object_id == Payment.objects.get().id
+    assert settled.data["object"]["status"] == "succeeded"
     rows = api.get("/api/v1/balance_transactions").json()["data"]
     assert [(r["type"], r["available_amount"], r["pending_amount"]) for r in rows] == [
         ("payment_settlement", 9_680, -9_680),
@@ -225,7 +228,14 @@ def test_payment_methods_store_card_metadata_only(api, merchant):
     detached = api.post(f"/api/v1/payment_methods/{method['id']}/detach")
     assert detached.json()["detached"] is True
     assert api.get(f"/api/v1/payment_methods?customer={customer['id']}").json()["data"] == []
-    assert api.post(f"/api/v1/payment_methods/{method['id']}/detach").status_code == 400
+    twice = api.post(f"/api/v1/payment_methods/{method['id']}/detach")
+    assert twice.status_code == 409
+    assert twice.json()["error"] == {
+        "type": "conflict_error",
+        "code": "payment_method_detached",
+        "message": "This payment method is already detached.",
+        "param": "id",
+    }
     bad = api.post(
         "/api/v1/payment_methods", {"type": "card", "card": {"token": "tok_nope"}}, format="json"
     )

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from compliance.models import AuditEntry
+from mcp_payments.events.models import Event
 from tests.fixtures.ledger import balance_of
 from wallets.models import Adjustment, Wallet
 
@@ -47,6 +48,9 @@ def test_an_adjustment_needs_a_second_staff_member(make_wallet):
         .values_list("action", "actor_type")
     )
     assert actions == [("adjustment.requested", "user"), ("adjustment.approved", "user")]
+    event = Event.objects.get(type="adjustment.approved", object_id=adjustment.id)
+    assert (event.merchant_id, event.data["object"]["amount"]) == (wallet.merchant_id, 2500)
+    assert event.data["object"]["entry"] == adjustment.entry_id
 
 
 def test_a_debit_adjustment_cannot_overdraw(make_wallet):
@@ -75,7 +79,9 @@ def test_admin_freezes_wallets_and_shows_the_ledger_read_only(make_wallet):
     assert Wallet.objects.get(pk=wallet.pk).status == "frozen"
     page = admin.get(f"/admin/wallets/ledgeraccount/{wallet.account_id}/change/")
     assert page.status_code == 200
-    assert "balance 300" in page.content.decode()
+    assert 'balance <span class="tabular-nums whitespace-nowrap">$3.00</span>' in (
+        page.content.decode()
+    )
     assert admin.get("/admin/wallets/journalentry/").status_code == 200
     assert admin.get("/admin/wallets/posting/").status_code == 200
     assert admin.get("/admin/wallets/ledgeraccount/add/").status_code == 403

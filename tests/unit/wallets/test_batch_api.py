@@ -60,8 +60,16 @@ def test_atomic_batch_with_one_failure_applies_nothing(api, make_wallet):
         format="json",
     )
     assert response.status_code == 400
-    body = response.json()
-    assert body["applied"] is False
+    body = response.json()["error"]
+    assert (body["type"], body["code"], body["param"]) == (
+        "invalid_request_error",
+        "batch_failed",
+        "transfers[1]",
+    )
+    assert body["message"] == (
+        "The atomic batch was not applied: transfers[1] failed (insufficient_funds)."
+    )
+    assert [r["index"] for r in body["results"]] == [0, 1, 2]
     assert [r["transfer"] for r in body["results"]] == [None, None, None]
     assert [r["error"] and r["error"]["code"] for r in body["results"]] == [
         None,
@@ -81,7 +89,9 @@ def test_atomic_batch_with_an_invalid_item_applies_nothing(api, make_wallet):
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()["results"][1]["error"]["code"] == "currency_mismatch"
+    error = response.json()["error"]
+    assert (error["code"], error["param"]) == ("batch_failed", "transfers[1]")
+    assert error["results"][1]["error"]["code"] == "currency_mismatch"
     assert balance_of(a) == (100, 0)
 
 

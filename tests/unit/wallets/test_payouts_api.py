@@ -33,7 +33,9 @@ def test_payout_moves_funds_to_clearing_then_the_job_pays_it(
     clearing = platform_account("payout_clearing", "usd")
     assert account_balance(clearing).balance == 300
     # Settlement is queued only after commit.
-    assert [c for c in callbacks if c.__qualname__.startswith("payout_create")]
+    assert [c.task_name for c in callbacks if hasattr(c, "task_name")] == [
+        "wallets.tasks.settle_payout"
+    ]
     assert settle_payout.apply(args=[payout["id"]]).get() == "paid"
     assert account_balance(clearing).balance == 0
     assert account_balance(platform_account("bank_settlement", "usd")).balance == -300

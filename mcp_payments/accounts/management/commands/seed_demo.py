@@ -2,14 +2,19 @@ import json
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mcp_payments.accounts.demo import demo_merchant_ensure
+from mcp_payments.accounts.demo import demo_merchant_ensure, demo_staff_ensure
 
 
 class Command(BaseCommand):
-    help = "Create or reuse the demo merchant; print its API key and dashboard login as JSON."
+    help = (
+        "Create or reuse the demo merchant and the back office's staff user; print the API key,"
+        " the merchant's dashboard login and the staff login as JSON."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", default="Demo Merchant")
 
     def handle(self, *args, name: str, **options) -> None:
-        self.stdout.write(json.dumps(demo_merchant_ensure(name=name)))
+        printed = demo_merchant_ensure(name=name)
+        printed.update(demo_staff_ensure())
+        self.stdout.write(json.dumps(printed))

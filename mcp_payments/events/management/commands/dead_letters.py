@@ -16,7 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        listing = sub.add_parser("list", help="Print dead letters as JSON lines, newest first.")
+        listing = sub.add_parser(
+            "list",
+            help="Print a header with the count (stderr), then dead letters as JSON lines "
+            "(stdout), newest first.",
+        )
         listing.add_argument("--queue")
         listing.add_argument("--status", choices=["pending", "replayed"], default="pending")
         listing.add_argument("--limit", type=int, default=100)
@@ -37,7 +41,15 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def _list(self, *, queue: str | None, status: str, limit: int, **_: Any) -> None:
-        for letter in dead_letter_list(queue=queue, status=status).order_by("-id")[:limit]:
+        letters = dead_letter_list(queue=queue, status=status)
+        count = letters.count()
+        shown = f", showing the newest {limit}" if count > limit else ""
+        # The header goes to stderr so stdout stays one JSON object per line.
+        self.stderr.write(
+            f"Dead letters ({status}, {'queue ' + queue if queue else 'all queues'}): "
+            f"{count}{shown}"
+        )
+        for letter in letters.order_by("-id")[:limit]:
             row = {
                 "id": letter.id,
                 "queue": letter.queue,

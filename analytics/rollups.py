@@ -1,0 +1,294 @@
+"""Incremental rollups (ANALYTICS.md §3): events → additive deltas → one upsert per table.
+
+Each event moves measures of one 15-minute bucket of *business time* (capture time, refund time,
+dispute close time…), so a late or redelivered-out-of-order event lands in the right bucket and
+the sum does not depend on the order. Exactly once comes from the subscriber's processed-event
+rows, written in the same transaction (`mcp_payments.events.processing.deliver_batch`).
+
+Buckets are 15 minutes (not an hour) so every real timezone's midnight — including half-hour and
+45-minute offsets (Asia/Kolkata, Asia/Kathmandu) — is a bucket boundary: any day window in any
+timezone is an exact sum of buckets.
+"""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+
+from .models import (
+    BUCKET_MINUTES,
+    DIMENSION_MEASURES,
+    ROLLUP_MEASURES,
+    CustomerDay,
+    DimensionRollup,
+    Rollup,
+)
+
+# (merchant, currency, bucket) -> measure -> delta
+RollupDeltas = dict[tuple[str, str, datetime], dict[str, int]]
+# (merchant, currency, bucket, dimension, value) -> measure -> delta
+DimensionDeltas = dict[tuple[str, str, datetime, str, str], dict[str, int]]
+# (merchant, currency, day, customer) -> [first_at, last_at, payment_count, gross_volume]
+CustomerDeltas = dict[tuple[str, str, date, str], list[Any]]
+
+ROLLUP_EVENT_TYPES: tuple[str, ...] = (
+    "payment.succeeded",
+    "payment.failed",
+    "payment.amount_capturable_updated",
+    "payment.canceled",
+    "refund.succeeded",
+    "dispute.created",
+    "dispute.closed",
+    "customer.created",
+    "risk.review_opened",
+)
+PAYMENT_DIMENSIONS: tuple[str, ...] = (
+    "source",
+    "api_key",
+    "payment_method_type",
+    "card_brand",
+    "risk_level",
+)
+BLOCK_CODE = "payment_blocked"
+
+
+def parse_time(value: str) -> datetime:
+    """An RFC 3339 timestamp of an event or representation (`Z` suffix) as an aware datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def bucket_of(moment: datetime) -> datetime:
+    """The start of the 15-minute bucket holding `moment` (UTC)."""
+    moment = moment.astimezone(UTC)
+    return moment.replace(
+        minute=moment.minute - moment.minute % BUCKET_MINUTES, second=0, microsecond=0
+    )
+
+
+def payment_dimensions(payment: dict[str, Any]) -> dict[str, str]:
+    """The dimension values of a payment representation (absent ones left out)."""
+    details = payment.get("payment_method_details") or {}
+    card = details.get("card") or {}
+    values = {
+        "source": payment.get("source"),
+        "api_key": payment.get("api_key"),
+        "payment_method_type": details.get("type"),
+        "card_brand": card.get("brand"),
+        "risk_level": (payment.get("risk") or {}).get("level"),
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+class Deltas:
+    """The deltas of a batch of events, aggregated per key (one row per key per table)."""
+
+    def __init__(self) -> None:
+        self.rollup: RollupDeltas = defaultdict(lambda: defaultdict(int))
+        self.dimension: DimensionDeltas = defaultdict(lambda: defaultdict(int))
+        self.customer: CustomerDeltas = {}
+
+    def add(self, merchant: str, currency: str, moment: datetime, **measures: int) -> None:
+        row = self.rollup[(merchant, currency, bucket_of(moment))]
+        for name, delta in measures.items():
+            row[name] += delta
+
+    def add_dimensions(
+        self,
+        merchant: str,
+        currency: str,
+        moment: datetime,
+        dims: dict[str, str] | list[tuple[str, str]],
+        **measures: int,
+    ) -> None:
+        bucket = bucket_of(moment)
+        pairs = list(dims.items()) if isinstance(dims, dict) else dims
+        for dimension, value in pairs:
+            row = self.dimension[(merchant, currency, bucket, dimension, value)]
+            for name, delta in measures.items():
+                row[name] += delta
+
+    def add_customer(
+        self, merchant: str, currency: str, customer: str, moment: datetime, amount: int
+    ) -> None:
+        key = (merchant, currency, moment.astimezone(UTC).date(), customer)
+        row = self.customer.get(key)
+        if row is None:
+            self.customer[key] = [moment, moment, 1, amount]
+        else:
+            row[0], row[1] = min(row[0], moment), max(row[1], moment)
+            row[2] += 1
+            row[3] += amount
+
+
+def event_deltas(event: dict[str, Any], deltas: Deltas) -> None:
+    """Add one event's effect to `deltas` (types outside ROLLUP_EVENT_TYPES add nothing)."""
+    merchant = event.get("merchant")
+    if merchant is None:
+        return
+    obj = event["data"]["object"]
+    at = parse_time(event["created"])
+    match event["type"]:
+        case "payment.succeeded":
+            _payment_succeeded(merchant, obj, at, deltas)
+        case "payment.amount_capturable_updated":
+            deltas.add(merchant, obj["currency"], at, authorized_count=1)
+        case "payment.failed":
+            dims = payment_dimensions(obj)
+            error = obj.get("last_payment_error") or {}
+            if error.get("code") == BLOCK_CODE:
+                deltas.add(merchant, obj["currency"], at, risk_blocked_count=1)
+                deltas.add_dimensions(
+                    merchant, obj["currency"], at, _rule_dims(obj), risk_blocked_count=1
+                )
+                return
+            deltas.add(merchant, obj["currency"], at, declined_count=1)
+            if error.get("decline_code"):
+                dims["decline_code"] = error["decline_code"]
+            deltas.add_dimensions(merchant, obj["currency"], at, dims, declined_count=1)
+            deltas.add_dimensions(merchant, obj["currency"], at, _rule_dims(obj), declined_count=1)
+        case "payment.canceled":
+            deltas.add(merchant, obj["currency"], at, canceled_count=1)
+        case "refund.succeeded":
+            refunded = parse_time(obj["created"]) if obj.get("created") else at
+            deltas.add(merchant, obj["currency"], refunded, refunded_amount=obj["amount"])
+            deltas.add(merchant, obj["currency"], refunded, refund_count=1)
+        case "dispute.created":  # the dispute fee is charged when the dispute opens
+            opened = parse_time(obj["created"]) if obj.get("created") else at
+            deltas.add(
+                merchant,
+                obj["currency"],
+                opened,
+                disputes_opened=1,
+                dispute_fee_amount=obj.get("fee", 0),
+            )
+            if obj.get("reason"):
+                reason = {"dispute_reason": obj["reason"]}
+                deltas.add_dimensions(merchant, obj["currency"], opened, reason, disputes_opened=1)
+        case "dispute.closed":
+            if obj.get("status") == "lost" and obj.get("closed_at"):
+                closed = parse_time(obj["closed_at"])
+                deltas.add(merchant, obj["currency"], closed, dispute_loss_amount=obj["amount"])
+        case "customer.created":
+            created = parse_time(obj["created"]) if obj.get("created") else at
+            deltas.add(merchant, "", created, new_customers=1)
+        case "risk.review_opened":
+            # A review carries no currency: it counts in the currency-less row.
+            deltas.add(merchant, "", at, reviews_opened=1)
+
+
+def _payment_succeeded(merchant: str, obj: dict[str, Any], at: datetime, deltas: Deltas) -> None:
+    captured = parse_time(obj["captured_at"]) if obj.get("captured_at") else at
+    currency, amount = obj["currency"], obj.get("amount_received", obj.get("amount", 0))
+    measures = {
+        "gross_volume": amount,
+        "successful_payment_count": 1,
+        "fee_amount": obj.get("fee", 0),
+    }
+    deltas.add(merchant, currency, captured, **measures)
+    if obj.get("capture_method") == "automatic":
+        deltas.add(merchant, currency, at, authorized_count=1)
+    deltas.add_dimensions(merchant, currency, captured, payment_dimensions(obj), **measures)
+    deltas.add_dimensions(merchant, currency, captured, _rule_dims(obj), successful_payment_count=1)
+    if obj.get("customer"):
+        deltas.add_customer(merchant, currency, obj["customer"], captured, amount)
+
+
+def _rule_dims(payment: dict[str, Any]) -> list[tuple[str, str]]:
+    """One `risk_rule` pair per rule the payment's risk assessment triggered."""
+    return [
+        ("risk_rule", rule) for rule in sorted(set((payment.get("risk") or {}).get("rules", [])))
+    ]
+
+
+def rollups_ingest_events(*, events: list[dict[str, Any]]) -> Deltas:
+    """Fold a batch of events into the rollups: one upsert per table, keys sorted (concurrent
+    batches lock rows in the same order). Building block: runs in the caller's transaction
+    (the subscriber's, with its processed-event rows). Returns the deltas applied."""
+    deltas = Deltas()
+    for event in events:
+        event_deltas(event, deltas)
+    rollups_apply(deltas)
+    return deltas
+
+
+def rollups_apply(deltas: Deltas) -> None:
+    """Write `deltas`: `INSERT … ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x` per table."""
+    _upsert(
+        Rollup._meta.db_table,
+        ("merchant_id", "currency", "bucket"),
+        ("text", "text", "timestamptz"),
+        ROLLUP_MEASURES,
+        deltas.rollup,
+    )
+    _upsert(
+        DimensionRollup._meta.db_table,
+        ("merchant_id", "currency", "bucket", "dimension", "value"),
+        ("text", "text", "timestamptz", "text", "text"),
+        DIMENSION_MEASURES,
+        deltas.dimension,
+    )
+    _upsert_customers(deltas.customer)
+
+
+def _upsert(
+    table: str,
+    keys: tuple[str, ...],
+    key_types: tuple[str, ...],
+    measures: tuple[str, ...],
+    rows: dict[tuple, dict[str, int]],
+) -> None:
+    if not rows:
+        return
+    columns = (*keys, *measures)
+    # One array parameter per column (unnest): the statement text does not grow with the batch.
+    arrays: list[list[Any]] = [[] for _ in columns]
+    for key in sorted(rows):
+        values = rows[key]
+        for index, part in enumerate(key):
+            arrays[index].append(part)
+        for offset, name in enumerate(measures, start=len(keys)):
+            arrays[offset].append(values.get(name, 0))
+    types = (*key_types, *(["bigint"] * len(measures)))
+    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
+    updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in measures)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (identifiers are ours)
+            f"SELECT * FROM unnest({unnest}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
+            arrays,
+        )
+
+
+def _upsert_customers(rows: CustomerDeltas) -> None:
+    if not rows:
+        return
+    table = CustomerDay._meta.db_table
+    arrays: list[list[Any]] = [[] for _ in range(8)]
+    for key in sorted(rows):
+        for index, value in enumerate((*key, *rows[key])):
+            arrays[index].append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (merchant_id, currency, day, customer_id, first_at, "  # noqa: S608
+            "last_at, payment_count, gross_volume) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::date[], %s::text[], "
+            "%s::timestamptz[], %s::timestamptz[], %s::bigint[], %s::bigint[]) "
+            "ON CONFLICT (merchant_id, currency, day, customer_id) DO UPDATE SET "
+            f"first_at = LEAST({table}.first_at, EXCLUDED.first_at), "
+            f"last_at = GREATEST({table}.last_at, EXCLUDED.last_at), "
+            f"payment_count = {table}.payment_count + EXCLUDED.payment_count, "
+            f"gross_volume = {table}.gross_volume + EXCLUDED.gross_volume",
+            arrays,
+        )
+
+
+def bucket_range(start: datetime, end: datetime) -> list[datetime]:
+    """Every bucket start in [start, end)."""
+    step = timedelta(minutes=BUCKET_MINUTES)
+    current, out = bucket_of(start), []
+    while current < end:
+        out.append(current)
+        current += step
+    return out

@@ -1,0 +1,39 @@
+"""Planning mode: a dry run (`dry_run: true`) plans a money movement with the same code the real
+call uses, and never leaves the process (API.md §7, docs/mcp.md "Dry runs").
+
+While `planning()` is active, the payment provider is replaced by a predictor (the sandbox
+predicts its test cards' outcomes from the token alone; any other provider's outcome is
+`"unknown"`), and building blocks that write outside the database (risk velocity counters in
+Redis) only read. What the provider would have answered is collected for the dry run's answer.
+The database work of the plan is rolled back by the caller.
+"""
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
+
+_planning: ContextVar[list[dict[str, Any]] | None] = ContextVar("planning", default=None)
+
+
+def is_planning() -> bool:
+    """True inside `planning()`: no provider call, no outbound request, no Redis write."""
+    return _planning.get() is not None
+
+
+def plan_note(**prediction: Any) -> None:
+    """Record what an outside system would have answered (e.g. the provider's outcome)."""
+    notes = _planning.get()
+    if notes is not None:
+        notes.append(prediction)
+
+
+@contextlib.contextmanager
+def planning() -> Iterator[list[dict[str, Any]]]:
+    """Run the block in planning mode; yields the predictions it noted."""
+    notes: list[dict[str, Any]] = []
+    token = _planning.set(notes)
+    try:
+        yield notes
+    finally:
+        _planning.reset(token)
