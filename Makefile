@@ -64,6 +64,7 @@ test: venv services chromium ## What CI runs: lint, format check, migrations che
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) test-ops
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q
+	$(MAKE) test-frontend
 
 # --- ops validation (#18) -------------------------------------------------------------------------
 .PHONY: test-ops
@@ -74,10 +75,19 @@ lint: venv ## ruff check + ruff format --check + import-linter contracts (pyproj
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	bash scripts/frontend.sh check
 
 format: venv ## ruff format + ruff check --fix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# --- dashboard (frontend/, docs/dashboard.md) ----------------------------------------------------
+.PHONY: test-frontend frontend-dev
+test-frontend: venv services migrate ## Dashboard: npm ci if needed, Vitest, build, Playwright
+	bash scripts/frontend.sh test
+
+frontend-dev: ## Vite dev server for frontend/, proxying /api, /mcp, /ws to :8000
+	cd frontend && npm run dev
 
 # --- browser tests -------------------------------------------------------------------------------
 # tests/browser drives Debian's Chromium through Playwright (never a downloaded browser).

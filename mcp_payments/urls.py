@@ -39,6 +39,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", backoffice.home, name="home"),
     path("welcome/", backoffice.welcome, name="welcome"),
+    # The React dashboard at /dashboard/ (mcp_payments/dashboard.py); `/` goes there via HOME_URL.
+    path("", include("mcp_payments.dashboard")),
     path("", include("django_prometheus.urls")),
 ]
 

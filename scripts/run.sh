@@ -139,6 +139,8 @@ print_box() {
     local lines=(
         "MCP Payments is running"
         ""
+        "Dashboard  http://$HOST:$PORT/dashboard/   (log in: $demo_user / $demo_password)"
+        ""
         "Home       http://$HOST:$PORT/"
         "API        http://$HOST:$PORT/api/v1/   (docs: /api/v1/docs/)"
         "API key    $demo_key"
@@ -168,6 +170,11 @@ print_box() {
     printf '+%s+\n\n' "$bar"
 }
 
+# --- dashboard -----------------------------------------------------------------------------------
+# Builds frontend/ only when its sources or lock file changed; without npm it says what to install
+# and the API is served all the same.
+bash scripts/frontend.sh build || log "the dashboard build failed: serving the API without it"
+
 # --- processes -----------------------------------------------------------------------------------
 start asgi env DB_CONN_MAX_AGE="$ASGI_DB_CONN_MAX_AGE" \
     "$VENV_BIN/uvicorn" mcp_payments.asgi:application --host "$HOST" --port "$PORT" \
@@ -181,8 +188,8 @@ start beat "$VENV_BIN/celery" -A mcp_payments beat -l info
 start relay "$VENV_BIN/python" manage.py events_relay
 start consumers "$VENV_BIN/python" manage.py events_consume --all
 
-# Show the box once the server accepts connections (or give up waiting after 30 s).
-deadline=$((SECONDS + 30))
+# Show the box once the server accepts connections (or give up waiting after RUN_READY_TIMEOUT s).
+deadline=$((SECONDS + ${RUN_READY_TIMEOUT:-90}))
 until port_open; do
     if ! kill -0 "${pids[0]}" 2>/dev/null || ((SECONDS >= deadline)); then break; fi
     sleep 0.3

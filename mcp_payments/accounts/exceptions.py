@@ -20,6 +20,21 @@ class MerchantRequired(InvalidRequest):
     param = "MCP-Payments-Merchant"
 
 
+class LastAdmin(ApplicationError):
+    type = "conflict_error"
+    code = "last_admin"
+    status = 409
+    message = "A merchant keeps at least one admin: promote another member first."
+
+
+class UsernameTaken(ApplicationError):
+    type = "conflict_error"
+    code = "username_taken"
+    status = 409
+    message = "This username is already in use."
+    param = "username"
+
+
 class OtpInvalid(ApplicationError):
     """Platform staff (and enrolled users) get a token only with their current TOTP code."""
 

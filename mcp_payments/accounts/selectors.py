@@ -73,3 +73,18 @@ def api_key_get(*, context: AuthContext, key_id: str) -> ApiKey:
     if key is None:
         raise NotFound(f"No such API key: '{key_id}'", param="id")
     return key
+
+
+def member_list(*, context: AuthContext) -> QuerySet[Membership]:
+    """The memberships of the caller's merchant (platform staff: of the merchant they name)."""
+    return Membership.objects.select_related("user").filter(merchant=context.merchant)
+
+
+def member_get(*, context: AuthContext, member_id: str) -> Membership:
+    """One membership of the caller's merchant; another merchant's or an unknown id is a 404."""
+    member = (
+        member_list(context=context).filter(pk=member_id).first() if member_id.isdigit() else None
+    )
+    if member is None:
+        raise NotFound(f"No such team member: '{member_id}'", param="id")
+    return member

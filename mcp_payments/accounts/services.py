@@ -14,7 +14,7 @@ from django.utils import timezone
 from mcp_payments.audit.records import audit_record
 
 from .context import AuthContext
-from .exceptions import ApiKeyAlreadyRevoked, InvalidScope
+from .exceptions import ApiKeyAlreadyRevoked, InvalidScope, LastAdmin, UsernameTaken
 from .models import ApiKey, Membership, Merchant, Role
 from .scopes import normalize_scopes
 from .selectors import hash_secret
@@ -177,15 +177,37 @@ def merchant_create(
         return CreatedMerchant(merchant=merchant, user=user, password=password, api_key=key)
 
 
+def _lock_admins(merchant_id: str) -> list[int]:
+    """Lock the merchant's admin memberships in id order (a fixed order: no deadlock between two
+    concurrent demotions) and return their ids."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(merchant_id=merchant_id, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise InvalidScope(
+            f"Unknown role: {role!r}; one of {', '.join(Role.values)}.", param="role"
+        )
+
+
 def membership_set_role(
     *, membership: Membership, role: str, context: AuthContext | None
 ) -> Membership:
-    """Change a member's role. Audited as `membership.role_changed`."""
-    if role not in Role.values:
-        raise InvalidScope(f"Unknown role: {role}", param="role")
+    """Change a member's role. Refuses an unknown role (400 `param: role`) and demoting the
+    merchant's last admin (409 `last_admin`): the admins are locked in id order first, so two
+    concurrent demotions cannot both pass. Audited as `membership.role_changed`."""
+    _check_role(role)
     with transaction.atomic():
+        admins = _lock_admins(membership.merchant_id)
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
         before = locked.role
+        if before == Role.ADMIN and role != Role.ADMIN and admins == [locked.pk]:
+            raise LastAdmin()
         locked.role = role
         locked.save(update_fields=["role"])
         audit_record(
@@ -198,3 +220,57 @@ def membership_set_role(
             after={"role": role},
         )
         return locked
+
+
+@dataclass(frozen=True)
+class CreatedMember:
+    membership: Membership
+    password: str  # a first password, shown once; the member changes it
+
+
+def member_create(
+    *, merchant: Merchant, username: str, email: str, role: str, context: AuthContext | None
+) -> CreatedMember:
+    """Add a dashboard user with `role` to `merchant` and return a random first password (shown
+    once, only its hash is stored). Raises InvalidScope (`param: role`) for an unknown role and
+    UsernameTaken (`param: username`) for a username in use. Audited as `membership.created`."""
+    _check_role(role)
+    users = get_user_model().objects
+    with transaction.atomic():
+        if users.filter(username__iexact=username).exists():
+            raise UsernameTaken()
+        password = random_password()
+        user = users.create_user(username=username, email=email, password=password)
+        membership = Membership.objects.create(user=user, merchant=merchant, role=role)
+        audit_record(
+            context=context,
+            action="membership.created",
+            object_type="user",
+            object_id=str(user.pk),
+            merchant_id=merchant.id,
+            after={"username": username, "role": role},
+        )
+        return CreatedMember(membership=membership, password=password)
+
+
+def member_remove(*, membership: Membership, context: AuthContext | None) -> None:
+    """Remove a member from their merchant: the membership goes and the user is deactivated (so
+    their JWTs stop working). Removing the last admin is refused (409 `last_admin`). Audited as
+    `membership.removed`."""
+    with transaction.atomic():
+        admins = _lock_admins(membership.merchant_id)
+        locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        if locked.role == Role.ADMIN and admins == [locked.pk]:
+            raise LastAdmin()
+        user = locked.user
+        audit_record(
+            context=context,
+            action="membership.removed",
+            object_type="user",
+            object_id=str(user.pk),
+            merchant_id=locked.merchant_id,
+            before={"username": user.get_username(), "role": locked.role},
+        )
+        locked.delete()
+        user.is_active = False
+        user.save(update_fields=["is_active"])

@@ -530,8 +530,9 @@ SPECTACULAR_SETTINGS.update(
         "REDOC_DIST": "SIDECAR",
     }
 )
-# Where `GET /` sends a visitor: the landing page until the React dashboard is served there.
-HOME_URL = env_str("HOME_URL", "/welcome/")
+# Where `GET /` sends a visitor: the React dashboard (mcp_payments/dashboard.py); the landing
+# page stays at /welcome/.
+HOME_URL = env_str("HOME_URL", "/dashboard/")
 # django-axes: staff (and dashboard) logins locked after this many failures per username + IP,
 # on /admin/ and POST /api/v1/auth/token alike.
 AUTHENTICATION_BACKENDS = [

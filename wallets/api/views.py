@@ -396,10 +396,18 @@ class JournalEntryListView(ApiView):
     operations = {"GET": "list_journal_entries"}
 
     @extend_schema(
-        operation_id="ledger_entries_list", responses=list_serializer(JournalEntrySerializer)
+        operation_id="ledger_entries_list",
+        parameters=[
+            OpenApiParameter(
+                "reference", str, description="Only entries of this object (e.g. a payment id)."
+            )
+        ],
+        responses=list_serializer(JournalEntrySerializer),
     )
     def get(self, request: Request) -> Response:
         entries = selectors.journal_entry_list(context=self.ctx)
+        if reference := request.query_params.get("reference"):
+            entries = entries.filter(reference_id=reference)
         return Response(paginate(request, entries, JournalEntrySerializer))
 
 

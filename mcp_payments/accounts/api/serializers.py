@@ -76,6 +76,54 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
         return self.context["secret"]
 
 
+class TeamMemberSerializer(ObjectSerializer):
+    object_name = "team_member"
+
+    id = serializers.CharField(source="pk", read_only=True)
+    created = TimestampField()
+    user = serializers.IntegerField(source="user_id")
+    username = serializers.CharField(source="user.username")
+    email = serializers.CharField(source="user.email")
+    role = serializers.CharField()
+
+
+class TeamMemberCreatedSerializer(TeamMemberSerializer):
+    password = serializers.SerializerMethodField()
+
+    def get_password(self, membership) -> str:
+        return self.context["password"]
+
+
+class TeamMemberCreateSerializer(StrictSerializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    # Not a ChoiceField: the service owns the role list and its 400 `param: role`.
+    role = serializers.CharField(max_length=16)
+
+
+class TeamMemberUpdateSerializer(StrictSerializer):
+    role = serializers.CharField(max_length=16, required=False)
+    remove = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("remove") == ("role" in attrs):
+            raise serializers.ValidationError(
+                {"role": "Send either `role` or `remove: true`."}, code="invalid"
+            )
+        return attrs
+
+
+class WhoAmISerializer(serializers.Serializer):
+    object = serializers.CharField(help_text="Always `actor`.")
+    actor_type = serializers.CharField(help_text="`user` or `api_key`.")
+    username = serializers.CharField(allow_null=True)
+    role = serializers.CharField(allow_null=True)
+    is_platform_staff = serializers.BooleanField()
+    merchant = serializers.CharField(allow_null=True)
+    merchant_name = serializers.CharField(allow_null=True)
+    scopes = serializers.ListField(child=serializers.CharField())
+
+
 class TokenObtainSerializer(TokenObtainPairSerializer):
     """Username and password, plus `otp` (the current TOTP code) for platform staff when
     `STAFF_OTP_REQUIRED` is on and for any user enrolled with a device. Failures count towards

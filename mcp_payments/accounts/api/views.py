@@ -16,7 +16,12 @@ from .serializers import (
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
     ApiKeySerializer,
+    TeamMemberCreatedSerializer,
+    TeamMemberCreateSerializer,
+    TeamMemberSerializer,
+    TeamMemberUpdateSerializer,
     TokenObtainSerializer,
+    WhoAmISerializer,
 )
 
 
@@ -114,3 +119,88 @@ class TokenRefresh(_EnvelopeTokenMixin, TokenRefreshView):
     @extend_schema(operation_id="auth_token_refresh")
     def post(self, request: Request, *args, **kwargs) -> Response:
         return super().post(request, *args, **kwargs)
+
+
+class TeamAdminPermission(ApiKeyAdminPermission):
+    """The team is managed by merchant admins (dashboard) and platform staff, not by API keys."""
+
+    message = "Only a merchant admin or platform staff may manage the team."
+
+
+class TeamMemberListView(ApiView):
+    permission_classes = [TeamAdminPermission]
+    idempotency_secret_fields = ("password",)
+
+    @extend_schema(
+        operation_id="team_members_list", responses=list_serializer(TeamMemberSerializer)
+    )
+    def get(self, request: Request) -> Response:
+        if self.ctx.merchant is None:
+            raise MerchantRequired()
+        members = selectors.member_list(context=self.ctx)
+        return Response(paginate(request, members, TeamMemberSerializer))
+
+    @extend_schema(
+        operation_id="team_members_create",
+        request=TeamMemberCreateSerializer,
+        responses={201: TeamMemberCreatedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = TeamMemberCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if self.ctx.merchant is None:
+            raise MerchantRequired()
+        created = services.member_create(
+            merchant=self.ctx.merchant, **data.validated_data, context=self.ctx
+        )
+        body = TeamMemberCreatedSerializer(
+            created.membership, context={"password": created.password}
+        ).data
+        return Response(body, status=201)
+
+
+class TeamMemberView(ApiView):
+    permission_classes = [TeamAdminPermission]
+
+    @extend_schema(
+        operation_id="team_members_update",
+        request=TeamMemberUpdateSerializer,
+        responses={200: TeamMemberSerializer},
+        description='`{"role": ...}` changes the role; `{"remove": true}` removes the member '
+        "(the response then has `deleted: true`). The last admin cannot be demoted or removed "
+        "(409 `last_admin`).",
+    )
+    def post(self, request: Request, member_id: str) -> Response:
+        data = TeamMemberUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = selectors.member_get(context=self.ctx, member_id=member_id)
+        if data.validated_data["remove"]:
+            body = dict(TeamMemberSerializer(member).data, deleted=True)
+            services.member_remove(membership=member, context=self.ctx)
+            return Response(body)
+        member = services.membership_set_role(
+            membership=member, role=data.validated_data["role"], context=self.ctx
+        )
+        return Response(TeamMemberSerializer(member).data)
+
+
+class WhoAmIView(ApiView):
+    """The caller: the dashboard reads its role and scopes here to hide what it cannot do."""
+
+    permission_classes = [IsAuthenticatedActor]
+
+    @extend_schema(operation_id="team_me", responses=WhoAmISerializer)
+    def get(self, request: Request) -> Response:
+        ctx = self.ctx
+        merchant = ctx.merchant
+        body = {
+            "object": "actor",
+            "actor_type": ctx.actor_type,
+            "username": ctx.user.get_username() if ctx.user is not None else None,
+            "role": ctx.role,
+            "is_platform_staff": ctx.is_platform_staff,
+            "merchant": merchant.id if merchant else None,
+            "merchant_name": merchant.name if merchant else None,
+            "scopes": sorted(ctx.scopes),
+        }
+        return Response(WhoAmISerializer(body).data)

@@ -28,12 +28,17 @@ class EventListView(ApiView):
     @extend_schema(
         operation_id="events_list",
         parameters=[
-            OpenApiParameter("type", str, description="Exact type, or a prefix like payment.*")
+            OpenApiParameter("type", str, description="Exact type, or a prefix like payment.*"),
+            OpenApiParameter("object", str, description="Only events of this object id."),
         ],
         responses=list_serializer(EventSerializer),
     )
     def get(self, request: Request) -> Response:
-        events = selectors.event_list(context=self.ctx, type=request.query_params.get("type"))
+        events = selectors.event_list(
+            context=self.ctx,
+            type=request.query_params.get("type"),
+            object_id=request.query_params.get("object"),
+        )
         return Response(paginate(request, events, EventSerializer))
 
 

@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 def test_root_redirects_to_the_landing_page_which_links_docs_admin_and_health(settings):
     client = Client()
     root = client.get("/")
-    assert (root.status_code, root["Location"]) == (302, "/welcome/")
+    assert (root.status_code, root["Location"]) == (302, "/dashboard/")
     page = client.get("/welcome/").content.decode()
     for link in ("/api/v1/docs/", "/api/v1/redoc/", "/admin/", "/health/ready"):
         assert f'href="{link}"' in page
-    settings.HOME_URL = "/dashboard/"
-    assert client.get("/")["Location"] == "/dashboard/"
+    settings.HOME_URL = "/welcome/"
+    assert client.get("/")["Location"] == "/welcome/"
 
 
 def test_api_root_redirects_to_the_docs():

@@ -37,3 +37,13 @@ def test_events_are_tenant_scoped(merchant, other_merchant, client_for, staff_cl
 def test_events_need_the_events_read_scope(merchant, client_for):
     response = client_for(merchant, "customers:read").get("/api/v1/events")
     assert response.status_code == 403
+
+
+def test_events_filter_by_object(api):
+    ada, bob = create_customer(api, "Ada"), create_customer(api, "Bob")
+    api.post(f"/api/v1/customers/{ada['id']}", {"name": "Ada L."}, format="json")
+    only_ada = api.get(f"/api/v1/events?object={ada['id']}").json()["data"]
+    assert [e["type"] for e in only_ada] == ["customer.updated", "customer.created"]
+    assert {e["data"]["object"]["id"] for e in only_ada} == {ada["id"]}
+    created = api.get(f"/api/v1/events?object={bob['id']}&type=customer.updated").json()["data"]
+    assert created == []

@@ -77,3 +77,17 @@ def test_trial_balance_is_for_platform_staff(api, staff_client, make_wallet):
     assert len(all_entries) == 2
     assert balance_of(source) == (900, 0)
     assert bearer_client("sk_test_nope").get("/api/v1/ledger/accounts").status_code == 401
+
+
+def test_entries_filter_by_reference(api, make_wallet, other_merchant, client_for):
+    from wallets.models import JournalEntry
+
+    source, destination = make_wallet(1000), make_wallet()
+    first, second = pay(api, source, destination, 100), pay(api, source, destination, 200)
+    reference = JournalEntry.objects.get(pk=second["final_entry"]).reference_id
+    assert reference
+    found = api.get(f"/api/v1/ledger/entries?reference={reference}").json()["data"]
+    assert [entry["id"] for entry in found] == [second["final_entry"]]
+    assert first["final_entry"] not in {entry["id"] for entry in found}
+    other = client_for(other_merchant)
+    assert other.get(f"/api/v1/ledger/entries?reference={reference}").json()["data"] == []

@@ -1,0 +1,48 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+import { login } from "./helpers";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DIST = join(here, "..", "dist");
+
+/** The JS home needs before it renders: index.html's module script and its modulepreloads. */
+export function initialJsGzipKb(): number {
+  const html = readFileSync(join(DIST, "index.html"), "utf8");
+  const files = [...html.matchAll(/(?:src|href)="\/dashboard\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  const bytes = files.reduce((sum, file) => sum + gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length, 0);
+  return Math.round((bytes / 1024) * 10) / 10;
+}
+
+test("home's initial JS ≤ 300 kB gzipped and first contentful paint ≤ 2 s", async ({ page }) => {
+  const kb = initialJsGzipKb();
+  expect(kb).toBeGreaterThan(10);
+  expect(kb).toBeLessThanOrEqual(300);
+  expect(readdirSync(join(DIST, "assets")).every((name) => statSync(join(DIST, "assets", name)).size > 0)).toBe(true);
+  await login(page);
+  await page.goto("/dashboard/");
+  await expect(page.getByRole("heading", { name: "Today" })).toBeVisible();
+  const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1);
+  expect(fcp).toBeGreaterThan(0);
+  expect(fcp).toBeLessThanOrEqual(2000);
+  const out = join(here, "..", "..", "var", "bench");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "dashboard-e2e.json"), JSON.stringify({ dashboard_js_gzip_kb: kb, dashboard_fcp_ms: Math.round(fcp) }));
+});
+
+test("axe: no serious or critical violations on the main routes", async ({ page }) => {
+  await login(page);
+  for (const route of ["/dashboard/", "/dashboard/payments", "/dashboard/settings/api-keys", "/dashboard/settings/team", "/dashboard/developers/events"]) {
+    await page.goto(route);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.waitForTimeout(500);
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(bad.map((v) => `${route}: ${v.id} (${v.nodes.length})`)).toEqual([]);
+  }
+  await page.goto("/dashboard/login");
+});

@@ -1,0 +1,43 @@
+/**
+ * Playwright against the real stack: `scripts/run.sh` (what `make run` starts: uvicorn with
+ * HTTP/WebSockets/MCP, Celery, the events relay and consumers) on E2E_PORT, in Debian's Chromium
+ * (/usr/bin/chromium; no browser download). One worker and one server for the whole run.
+ * Projects: desktop 1280×800 runs every test; phones 390×844 and 360×800 run the tests tagged
+ * @phone (layout, navigation and one money flow).
+ */
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 8799);
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 180_000,
+  expect: { timeout: 20_000 },
+  reporter: [["list"]],
+  globalSetup: "./e2e/global-setup.ts",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: { executablePath: chromium, args: ["--no-sandbox", "--disable-dev-shm-usage"] },
+    trace: "off",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    { name: "desktop", grepInvert: /@phone/, use: { viewport: { width: 1280, height: 800 } } },
+    { name: "phone-390", grep: /@phone/, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+    { name: "phone-360", grep: /@phone/, use: { viewport: { width: 360, height: 800 }, isMobile: true, hasTouch: true } },
+  ],
+  webServer: {
+    command: `bash ../scripts/run.sh`,
+    url: `http://127.0.0.1:${port}/health/live`,
+    env: { PORT: String(port) },
+    reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
+    timeout: 180_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 25_000 },
+  },
+});

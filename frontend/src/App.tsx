@@ -1,0 +1,99 @@
+/** Routes (`basename /dashboard`, lazy per area) behind the login. */
+import CircularProgress from "@mui/material/CircularProgress";
+import { lazy, Suspense, type ReactNode } from "react";
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useParams } from "react-router";
+
+import { useAuth } from "./auth/AuthProvider";
+import Layout from "./components/Layout";
+import HomePage from "./pages/HomePage";
+import LoginPage from "./pages/LoginPage";
+import NotFoundPage from "./pages/NotFoundPage";
+
+const PaymentsPage = lazy(() => import("./pages/payments/PaymentsPage"));
+const PaymentDetailPage = lazy(() => import("./pages/payments/PaymentDetailPage"));
+const resources = () => import("./pages/resources");
+const RefundsPage = lazy(() => resources().then((m) => ({ default: m.RefundsPage })));
+const DisputesPage = lazy(() => resources().then((m) => ({ default: m.DisputesPage })));
+const CustomersPage = lazy(() => resources().then((m) => ({ default: m.CustomersPage })));
+const BalancePage = lazy(() => resources().then((m) => ({ default: m.BalancePage })));
+const WalletsPage = lazy(() => resources().then((m) => ({ default: m.WalletsPage })));
+const TransfersPage = lazy(() => resources().then((m) => ({ default: m.TransfersPage })));
+const LedgerPage = lazy(() => resources().then((m) => ({ default: m.LedgerPage })));
+const RiskReviewsPage = lazy(() => resources().then((m) => ({ default: m.RiskReviewsPage })));
+const AlertsPage = lazy(() => resources().then((m) => ({ default: m.AlertsPage })));
+const NotificationsPage = lazy(() => resources().then((m) => ({ default: m.NotificationsPage })));
+const EventsPage = lazy(() => resources().then((m) => ({ default: m.EventsPage })));
+const AuditPage = lazy(() => import("./pages/AuditPage"));
+const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
+const ApiKeysPage = lazy(() => import("./pages/settings/ApiKeysPage"));
+const TeamPage = lazy(() => import("./pages/settings/TeamPage"));
+const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
+const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
+const SystemPage = lazy(() => import("./pages/SystemPage"));
+const EventDetail = lazy(() => import("./pages/SystemPage").then((m) => ({ default: m.EventDetailPage })));
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const auth = useAuth();
+  const location = useLocation();
+  if (!auth.tokens) {
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return children;
+}
+
+function EventDetailRoute() {
+  const { id = "" } = useParams();
+  return <EventDetail id={id} />;
+}
+
+const router = createBrowserRouter(
+  [
+    { path: "/login", element: <LoginPage /> },
+    {
+      path: "/",
+      element: (
+        <RequireAuth>
+          <Layout />
+        </RequireAuth>
+      ),
+      children: [
+        { index: true, element: <HomePage /> },
+        { path: "payments", element: <PaymentsPage /> },
+        { path: "payments/:id", element: <PaymentDetailPage /> },
+        { path: "refunds", element: <RefundsPage /> },
+        { path: "disputes", element: <DisputesPage /> },
+        { path: "customers", element: <CustomersPage /> },
+        { path: "balance", element: <BalancePage /> },
+        { path: "payouts", element: <BalancePage /> },
+        { path: "wallets", element: <WalletsPage /> },
+        { path: "transfers", element: <TransfersPage /> },
+        { path: "ledger", element: <LedgerPage /> },
+        { path: "risk/reviews", element: <RiskReviewsPage /> },
+        { path: "compliance/alerts", element: <AlertsPage /> },
+        { path: "compliance/audit", element: <AuditPage /> },
+        { path: "agents/approvals", element: <ApprovalsPage /> },
+        { path: "settings/api-keys", element: <ApiKeysPage /> },
+        { path: "settings/team", element: <TeamPage /> },
+        { path: "settings/webhooks", element: <WebhooksPage /> },
+        { path: "settings/webhooks/:id", element: <WebhookDeliveriesPage /> },
+        { path: "notifications", element: <NotificationsPage /> },
+        { path: "developers/events", element: <EventsPage /> },
+        { path: "developers/events/:id", element: <EventDetailRoute /> },
+        { path: "system", element: <SystemPage /> },
+        { path: "*", element: <NotFoundPage /> },
+      ],
+    },
+  ],
+  { basename: "/dashboard" },
+);
+
+export default function App() {
+  return (
+    <Suspense fallback={<CircularProgress aria-label="Loading" />}>
+      <RouterProvider router={router} />
+    </Suspense>
+  );
+}
+
+export { Outlet };

@@ -1,0 +1,72 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { useState } from "react";
+
+import PolicyEditor from "./PolicyEditor";
+import { emptyPolicyForm, localVerdict, policyFromForm, type PolicyForm } from "./policy";
+
+const NOW = new Date("2026-11-30T00:00:00Z");
+
+describe("agent policy editor model", () => {
+  it("turns typed decimals into minor units per currency", () => {
+    const result = policyFromForm(
+      { ...emptyPolicyForm, max_amount_per_call: "100", approval_above: "50.5", daily_limit: "usd=500, jpy=20000", allowed_tools: "create_payment, refund_payment create_payment", expires_at: "2027-01-01", read_only: false },
+      NOW,
+    );
+    expect(result).toEqual({
+      ok: true,
+      policy: {
+        max_amount_per_call: 10000,
+        approval_above: 5050,
+        daily_limit: { usd: 50000, jpy: 20000 },
+        allowed_tools: ["create_payment", "refund_payment"],
+        expires_at: "2027-01-01T00:00:00Z",
+        read_only: false,
+      },
+    });
+  });
+
+  it("an empty form is no limit at all", () => {
+    expect(policyFromForm(emptyPolicyForm, NOW)).toEqual({
+      ok: true,
+      policy: { max_amount_per_call: null, approval_above: null, daily_limit: {}, allowed_tools: null, expires_at: null, read_only: false },
+    });
+  });
+
+  it("reports each bad field", () => {
+    const result = policyFromForm({ ...emptyPolicyForm, max_amount_per_call: "10", approval_above: "20", daily_limit: "usd=1.234", expires_at: "2020-01-01" }, NOW);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.approval_above).toMatch(/must not exceed/);
+    expect(result.errors.daily_limit).toMatch(/usd=1.234: USD has at most 2 decimals/);
+    expect(result.errors.expires_at).toBe("The expiry must be in the future.");
+    const jpy = policyFromForm({ ...emptyPolicyForm, currency: "jpy", max_amount_per_call: "10.5" }, NOW);
+    expect(jpy.ok ? null : jpy.errors.max_amount_per_call).toBe("JPY has no decimals.");
+  });
+
+  it("reads whether a call would pass", () => {
+    const base = { max_amount_per_call: 10000, approval_above: 5000, daily_limit: { usd: 8000 }, allowed_tools: ["create_payment"], expires_at: null, read_only: false };
+    const call = { tool: "create_payment", currency: "usd", moves_money: true };
+    expect(localVerdict(base, { ...call, amount: 1000 })).toBe("allowed");
+    expect(localVerdict(base, { ...call, amount: 6000 })).toBe("needs_approval");
+    expect(localVerdict(base, { ...call, amount: 9000 })).toBe("refused");
+    expect(localVerdict(base, { ...call, amount: 10001 })).toBe("refused");
+    expect(localVerdict(base, { ...call, tool: "refund_payment", amount: 1 })).toBe("refused");
+    expect(localVerdict({ ...base, read_only: true }, { ...call, amount: 1 })).toBe("refused");
+  });
+
+  it("the editor edits the form and shows errors on their fields", () => {
+    let latest: PolicyForm = emptyPolicyForm;
+    function Harness() {
+      const [value, setValue] = useState(emptyPolicyForm);
+      latest = value;
+      return <PolicyEditor value={value} onChange={setValue} errors={{ approval_above: "Too high." }} />;
+    }
+    render(<Harness />);
+    fireEvent.change(screen.getByLabelText("Maximum per call"), { target: { value: "25.00" } });
+    fireEvent.click(screen.getByLabelText("Read-only (no tool that moves money)"));
+    expect(latest.max_amount_per_call).toBe("25.00");
+    expect(latest.read_only).toBe(true);
+    expect(screen.getByText("Too high.")).toBeInTheDocument();
+    expect(policyFromForm(latest, NOW)).toMatchObject({ ok: true, policy: { max_amount_per_call: 2500, read_only: true } });
+  });
+});

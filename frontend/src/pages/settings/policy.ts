@@ -1,0 +1,101 @@
+/**
+ * The agent policy editor's model: the form's strings → the API's `agent_policy` object
+ * (API.md §7: max_amount_per_call, daily_limit per currency, approval_above, allowed_tools,
+ * expires_at, read_only), amounts typed as decimals in the policy's currency and sent as integer
+ * minor units. Errors are keyed by the field they belong to.
+ */
+import { MoneyParseError, parseMoney } from "../../money/money";
+
+export interface PolicyForm {
+  currency: string;
+  max_amount_per_call: string;
+  approval_above: string;
+  /** "usd=500.00, eur=100" */
+  daily_limit: string;
+  /** comma or space separated tool names; empty = every tool */
+  allowed_tools: string;
+  /** yyyy-mm-dd or empty */
+  expires_at: string;
+  read_only: boolean;
+}
+
+export interface AgentPolicy {
+  max_amount_per_call: number | null;
+  approval_above: number | null;
+  daily_limit: Record<string, number>;
+  allowed_tools: string[] | null;
+  expires_at: string | null;
+  read_only: boolean;
+}
+
+export const emptyPolicyForm: PolicyForm = {
+  currency: "usd",
+  max_amount_per_call: "",
+  approval_above: "",
+  daily_limit: "",
+  allowed_tools: "",
+  expires_at: "",
+  read_only: false,
+};
+
+export type PolicyResult = { ok: true; policy: AgentPolicy } | { ok: false; errors: Partial<Record<keyof PolicyForm, string>> };
+
+function amount(text: string, currency: string): number | null {
+  return text.trim() ? parseMoney(text, currency) : null;
+}
+
+export function policyFromForm(form: PolicyForm, now: Date = new Date()): PolicyResult {
+  const errors: Partial<Record<keyof PolicyForm, string>> = {};
+  const policy: AgentPolicy = {
+    max_amount_per_call: null,
+    approval_above: null,
+    daily_limit: {},
+    allowed_tools: null,
+    expires_at: null,
+    read_only: form.read_only,
+  };
+  for (const field of ["max_amount_per_call", "approval_above"] as const) {
+    try {
+      policy[field] = amount(form[field], form.currency);
+    } catch (exc) {
+      errors[field] = exc instanceof MoneyParseError ? exc.message : String(exc);
+    }
+  }
+  if (policy.max_amount_per_call !== null && policy.approval_above !== null && policy.approval_above > policy.max_amount_per_call) {
+    errors.approval_above = "The approval threshold must not exceed the per-call maximum.";
+  }
+  for (const part of form.daily_limit.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [currency = "", value = ""] = part.split("=").map((p) => p.trim());
+    try {
+      const limit = parseMoney(value, currency);
+      policy.daily_limit[currency.toLowerCase()] = limit;
+    } catch (exc) {
+      errors.daily_limit = `${part}: ${exc instanceof MoneyParseError ? exc.message : String(exc)} Write currency=amount, e.g. usd=500.`;
+    }
+  }
+  const tools = form.allowed_tools.split(/[\s,]+/).filter(Boolean);
+  policy.allowed_tools = tools.length ? Array.from(new Set(tools)) : null;
+  if (form.expires_at) {
+    const expires = new Date(`${form.expires_at}T00:00:00Z`);
+    if (Number.isNaN(expires.getTime())) errors.expires_at = "Enter a date.";
+    else if (expires <= now) errors.expires_at = "The expiry must be in the future.";
+    else policy.expires_at = expires.toISOString().replace(".000", "");
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, policy };
+}
+
+/** Would a call of `amount` (minor units) in `currency` pass this policy? Mirrors the server's
+ * order: read-only, allowed tools, per-call maximum, approval threshold. The server's answer
+ * (`POST /api_keys/{id}/policy_check`) is authoritative. */
+export function localVerdict(
+  policy: AgentPolicy,
+  call: { tool: string; amount: number; currency: string; moves_money: boolean },
+): "allowed" | "needs_approval" | "refused" {
+  if (policy.read_only && call.moves_money) return "refused";
+  if (policy.allowed_tools && !policy.allowed_tools.includes(call.tool)) return "refused";
+  if (policy.max_amount_per_call !== null && call.amount > policy.max_amount_per_call) return "refused";
+  const daily = policy.daily_limit[call.currency];
+  if (daily !== undefined && call.amount > daily) return "refused";
+  if (policy.approval_above !== null && call.amount > policy.approval_above) return "needs_approval";
+  return "allowed";
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The React dashboard's build steps (frontend/, docs/dashboard.md):
+#   frontend.sh build    npm ci + npm run build, only when frontend/'s sources or lock changed
+#                        (a hash of them is kept in frontend/dist/.source-hash); without npm it
+#                        says what to install and exits 0, so `make run` still serves the API
+#   frontend.sh codegen  regenerate frontend/openapi.yaml (manage.py spectacular), the currency
+#                        table and src/api/schema.d.ts (openapi-typescript)
+#   frontend.sh check    codegen, then fail if any of the three differs from what is committed
+#   frontend.sh test     npm ci if needed, Vitest, the build, Playwright against the real stack
+#                        (scripts/run.sh on E2E_PORT, default PORT + 1) in /usr/bin/chromium
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+FRONTEND=frontend
+PY=.venv/bin/python
+
+source_hash() {
+    # Every input of the build: sources, config and the lock file (not node_modules or dist).
+    find "$FRONTEND" \( -path "$FRONTEND/node_modules" -o -path "$FRONTEND/dist" \
+        -o -path "$FRONTEND/test-results" -o -path "$FRONTEND/e2e" \) -prune -o -type f -print \
+        | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1
+}
+
+ensure_modules() {
+    # npm ci when node_modules is missing or older than the lock file.
+    if [[ ! -d $FRONTEND/node_modules || $FRONTEND/package-lock.json -nt $FRONTEND/node_modules/.package-lock.json ]]; then
+        (cd "$FRONTEND" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    fi
+}
+
+build() {
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "[frontend] npm not found: install Node.js 20 and npm (apt-get install nodejs npm)" \
+            "to build the dashboard; the API is served without it." >&2
+        return 0
+    fi
+    local want have=""
+    want="$(source_hash)"
+    [[ -f $FRONTEND/dist/.source-hash ]] && have="$(cat "$FRONTEND/dist/.source-hash")"
+    if [[ $want == "$have" && -f $FRONTEND/dist/index.html ]]; then
+        echo "[frontend] dashboard build is current" >&2
+        return 0
+    fi
+    echo "[frontend] building the dashboard (npm ci && npm run build)" >&2
+    ensure_modules
+    (cd "$FRONTEND" && npm run build)
+    echo "$want" >"$FRONTEND/dist/.source-hash"
+}
+
+codegen() {
+    "$PY" manage.py spectacular --file "$FRONTEND/openapi.yaml"
+    "$PY" -c 'import json; from mcp_payments.api.money import CURRENCY_EXPONENTS as c; print(json.dumps(c, indent=2))' \
+        >"$FRONTEND/src/money/currencies.json"
+    ensure_modules
+    (cd "$FRONTEND" && npx openapi-typescript openapi.yaml -o src/api/schema.d.ts >/dev/null)
+}
+
+e2e() {
+    local port="${E2E_PORT:-$((${PORT:-8000} + 1))}"
+    if [[ ! -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; then
+        echo "[frontend] Chromium not found at ${CHROMIUM_PATH:-/usr/bin/chromium}: apt-get install chromium" >&2
+        return 1
+    fi
+    mkdir -p var/screenshots
+    (cd "$FRONTEND" && E2E_PORT="$port" npx playwright test)
+}
+
+case "${1:-}" in
+build) build ;;
+test)
+    ensure_modules
+    (cd "$FRONTEND" && npx vitest run)
+    build
+    e2e
+    ;;
+e2e) e2e ;;
+codegen) codegen ;;
+check)
+    codegen
+    git diff --exit-code -- "$FRONTEND/openapi.yaml" "$FRONTEND/src/money/currencies.json" \
+        "$FRONTEND/src/api/schema.d.ts" || {
+        echo "frontend/openapi.yaml or schema.d.ts is stale: run 'bash scripts/frontend.sh codegen' and commit" >&2
+        exit 1
+    }
+    ;;
+*)
+    echo "usage: $0 build|codegen|check|test|e2e" >&2
+    exit 2
+    ;;
+esac
