@@ -789,6 +789,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{customer_id}/kyc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["customers_kyc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/disputes": {
         parameters: {
             query?: never;
@@ -2057,6 +2083,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/risk/block_list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["block_list_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["block_list_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk/block_list/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        delete: operations["block_list_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/risk/reviews": {
         parameters: {
             query?: never;
@@ -2129,6 +2217,105 @@ export interface paths {
          *     the service) answers 202 with the pending approval, which owns the idempotency record.
          */
         post: operations["risk_reviews_reject_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every rule of the merchant in evaluation order (position), on one page. */
+        get: operations["risk_rules_list"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["risk_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        get: operations["risk_rules_retrieve"];
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["risk_rules_update"];
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        delete: operations["risk_rules_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk/rules/{rule_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description POST requests carrying `Idempotency-Key` run once per (actor scope, key).
+         *
+         *     Agent policy (API.md §7, docs/api.md): `operations` names what each HTTP method does (the
+         *     MCP tool names), so a caller's `allowed_tools`, `read_only` and expiry apply to REST as to
+         *     MCP; an endpoint without a name for the method is refused to a policy with
+         *     `allowed_tools`. `approvable` POSTs move money: for a caller with a policy they get a
+         *     derived idempotency key when none is given, and a call above `approval_above` (raised by
+         *     the service) answers 202 with the pending approval, which owns the idempotency record.
+         */
+        post: operations["risk_rules_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3029,6 +3216,13 @@ export interface components {
             /** Format: date-time */
             as_of: string | null;
         };
+        /**
+         * @description * `allow` - Allow
+         *     * `review` - Review
+         *     * `block` - Block
+         * @enum {string}
+         */
+        ActionEnum: "allow" | "review" | "block";
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         AgentApproval: {
             readonly id: string;
@@ -3259,6 +3453,28 @@ export interface components {
             first_broken_id: string | null;
             reason: string | null;
         };
+        Backtest: {
+            readonly object: string;
+            rule: string | null;
+            action: string;
+            expression: string;
+            /** Format: date-time */
+            period_start: string;
+            /** Format: date-time */
+            period_end: string;
+            evaluated: number;
+            matched: number;
+            would_block: number;
+            would_review: number;
+            would_allow: number;
+            /** @description Matched payments later confirmed fraud. */
+            matched_fraud: number;
+            fraud_total: number;
+            matched_amount: {
+                [key: string]: number;
+            };
+            payments: string[];
+        };
         Balance: {
             available: number;
             pending: number;
@@ -3300,6 +3516,49 @@ export interface components {
          */
         BillingCycleAnchorEnum: "unchanged" | "now";
         /**
+         * @description * `fingerprint` - Fingerprint
+         *     * `email` - Email
+         *     * `email_domain` - Email Domain
+         *     * `ip` - Ip
+         *     * `customer` - Customer
+         * @enum {string}
+         */
+        BlockListCreateKindEnum: "fingerprint" | "email" | "email_domain" | "ip" | "customer";
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        BlockListCreateRequest: {
+            kind: components["schemas"]["BlockListCreateKindEnum"];
+            value: string;
+            /** @default  */
+            reason: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        BlockListEntry: {
+            readonly id: string;
+            readonly object: string;
+            merchant: string | null;
+            kind: string;
+            value: string;
+            reason: string;
+            /** Format: date-time */
+            created: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            readonly deleted: boolean;
+        };
+        BlockListEntryList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["BlockListEntry"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /**
          * @description * `duplicate` - duplicate
          *     * `fraudulent` - fraudulent
          *     * `requested_by_customer` - requested_by_customer
@@ -3319,6 +3578,8 @@ export interface components {
             exp_month: number;
             exp_year: number;
             fingerprint: string;
+            country: string | null;
+            funding: string | null;
         };
         CardDetails: {
             brand: string;
@@ -3421,6 +3682,7 @@ export interface components {
             duration: components["schemas"]["DurationEnum"];
             duration_in_months?: number;
             max_redemptions?: number;
+            /** @description Unix seconds or an RFC 3339 time. */
             redeem_by?: string;
             applies_to?: {
                 [key: string]: unknown;
@@ -3457,6 +3719,16 @@ export interface components {
             balance: {
                 [key: string]: number;
             };
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        CustomerKyc: {
+            id: string;
+            readonly object: string;
+            customer: string;
+            merchant: string;
+            status: string;
+            /** Format: date-time */
+            updated: string;
         };
         CustomerList: {
             /** @description Always `list`. */
@@ -3852,18 +4124,21 @@ export interface components {
             next_cursor: string | null;
         };
         /**
-         * @description * `payment.failed` - payment.failed
-         *     * `dispute.created` - dispute.created
-         *     * `payout.paid` - payout.paid
-         *     * `payout.failed` - payout.failed
-         *     * `webhook_endpoint.disabled` - webhook_endpoint.disabled
-         *     * `compliance.alert_opened` - compliance.alert_opened
-         *     * `risk.review_opened` - risk.review_opened
-         *     * `agent.approval_requested` - agent.approval_requested
-         *     * `report.ready` - report.ready
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        KycRequest: {
+            status: components["schemas"]["KycStatusEnum"];
+        };
+        /**
+         * @description * `unverified` - Unverified
+         *     * `pending` - Pending
+         *     * `verified` - Verified
+         *     * `rejected` - Rejected
          * @enum {string}
          */
-        KindEnum: "payment.failed" | "dispute.created" | "payout.paid" | "payout.failed" | "webhook_endpoint.disabled" | "compliance.alert_opened" | "risk.review_opened" | "agent.approval_requested" | "report.ready";
+        KycStatusEnum: "unverified" | "pending" | "verified" | "rejected";
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         LedgerAccount: {
             readonly id: string;
@@ -3906,7 +4181,7 @@ export interface components {
             created: string;
             user: number;
             merchant: string;
-            kind: components["schemas"]["KindEnum"];
+            kind: components["schemas"]["NotificationKindEnum"];
             title: string;
             body: string;
             /** @description The object the notification is about. */
@@ -3916,6 +4191,19 @@ export interface components {
             /** Format: date-time */
             read_at: string | null;
         };
+        /**
+         * @description * `payment.failed` - payment.failed
+         *     * `dispute.created` - dispute.created
+         *     * `payout.paid` - payout.paid
+         *     * `payout.failed` - payout.failed
+         *     * `webhook_endpoint.disabled` - webhook_endpoint.disabled
+         *     * `compliance.alert_opened` - compliance.alert_opened
+         *     * `risk.review_opened` - risk.review_opened
+         *     * `agent.approval_requested` - agent.approval_requested
+         *     * `report.ready` - report.ready
+         * @enum {string}
+         */
+        NotificationKindEnum: "payment.failed" | "dispute.created" | "payout.paid" | "payout.failed" | "webhook_endpoint.disabled" | "compliance.alert_opened" | "risk.review_opened" | "agent.approval_requested" | "report.ready";
         NotificationList: {
             /** @description Always `list`. */
             object: string;
@@ -3977,6 +4265,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             risk: components["schemas"]["Risk"] | null;
+            ip_address: string | null;
             cancellation_reason: string | null;
             /** Format: date-time */
             captured_at: string | null;
@@ -4044,6 +4333,8 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            /** @description The buyer's IP address (risk attributes). */
+            ip_address?: string | null;
         };
         PaymentError: {
             code: string;
@@ -4431,6 +4722,17 @@ export interface components {
             score: number;
             level: components["schemas"]["LevelEnum"];
             rules: string[];
+            /** @description The merchant rule (rule_…) that decided. */
+            rule?: string | null;
+            action?: string | null;
+            model_version?: number | null;
+            top_features?: components["schemas"]["RiskFeature"][];
+        };
+        RiskFeature: {
+            feature: string;
+            value: unknown;
+            /** @description Points of the 0-100 score. */
+            contribution: number;
         };
         /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
         RiskReview: {
@@ -4455,6 +4757,54 @@ export interface components {
             data: components["schemas"]["RiskReview"][];
             has_more: boolean;
             next_cursor: string | null;
+        };
+        /** @description Output base: `id`, the `object` type name, then the subclass's fields. */
+        RiskRule: {
+            readonly id: string;
+            readonly object: string;
+            merchant: string;
+            name: string;
+            expression: string;
+            action: string;
+            position: number;
+            enabled: boolean;
+            /** Format: date-time */
+            created: string;
+            /** Format: date-time */
+            updated: string;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        RiskRuleCreateRequest: {
+            name: string;
+            /** @description See docs/risk.md for the grammar. */
+            expression: string;
+            action: components["schemas"]["ActionEnum"];
+            position?: number;
+            /** @default true */
+            enabled: boolean;
+        };
+        RiskRuleList: {
+            /** @description Always `list`. */
+            object: string;
+            data: components["schemas"]["RiskRule"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        /**
+         * @description Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
+         *     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean
+         *     only true/false, an integer only an integer, a string enum only a string.
+         */
+        RiskRuleUpdateRequest: {
+            name?: string;
+            expression?: string;
+            action?: components["schemas"]["ActionEnum"];
+            position?: number;
+            enabled?: boolean;
         };
         /**
          * @description * `*` - *
@@ -4553,7 +4903,9 @@ export interface components {
             items: components["schemas"]["ItemInputRequest"][];
             default_payment_method?: string | null;
             trial_period_days?: number;
+            /** @description "now", unix seconds or an RFC 3339 time. */
             trial_end?: string;
+            /** @description Unix seconds or an RFC 3339 time. */
             billing_cycle_anchor?: string;
             coupon?: string;
             /** @default charge_automatically */
@@ -4586,6 +4938,7 @@ export interface components {
         SubscriptionPauseRequest: {
             /** @default void */
             behavior: components["schemas"]["BehaviorEnum"];
+            /** @description Unix seconds or an RFC 3339 time. */
             resumes_at?: string;
         };
         /**
@@ -4607,8 +4960,10 @@ export interface components {
             items?: components["schemas"]["ItemInputRequest"][];
             /** @default create_prorations */
             proration_behavior: components["schemas"]["ProrationBehaviorEnum"];
+            /** @description Unix seconds or an RFC 3339 time. */
             proration_date?: string;
             default_payment_method?: string;
+            /** @description "now", unix seconds or an RFC 3339 time. */
             trial_end?: string;
             coupon?: string;
             collection_method?: components["schemas"]["CollectionMethodEnum"];
@@ -4695,6 +5050,7 @@ export interface components {
          *     only true/false, an integer only an integer, a string enum only a string.
          */
         TestClockAdvanceRequest: {
+            /** @description Unix seconds or an RFC 3339 time. */
             frozen_time: string;
         };
         /**
@@ -4703,6 +5059,7 @@ export interface components {
          *     only true/false, an integer only an integer, a string enum only a string.
          */
         TestClockCreateRequest: {
+            /** @description Unix seconds or an RFC 3339 time. */
             frozen_time: string;
             /** @default  */
             name: string;
@@ -8649,6 +9006,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletedCustomer"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    customers_kyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KycRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerKyc"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -14495,6 +14949,297 @@ export interface operations {
             };
         };
     };
+    block_list_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockListEntryList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    block_list_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockListCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockListEntry"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    block_list_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     risk_reviews_list: {
         parameters: {
             query?: {
@@ -14723,6 +15468,580 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RiskReview"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    risk_rules_list: {
+        parameters: {
+            query?: {
+                /** @description Only objects created after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gt]"?: number;
+                /** @description Only objects created at or after this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[gte]"?: number;
+                /** @description Only objects created before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lt]"?: number;
+                /** @description Only objects created at or before this time: unix seconds (an RFC 3339 timestamp is accepted too). */
+                "created[lte]"?: number;
+                /** @description Page size, 1 to 100 (default 10). */
+                limit?: number;
+                /** @description An object id (the previous page's `next_cursor`): the page after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskRuleList"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    risk_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRuleCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskRule"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    risk_rules_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskRule"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    risk_rules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RiskRuleUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskRule"];
+                };
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    risk_rules_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (or it belongs to another merchant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the object's state, or idempotency key in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the envelope, never a trace; code internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    risk_rules_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backtest"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */

@@ -23,10 +23,10 @@ import type { ApiKey } from "../../api/types";
 import { ErrorAlert, timestamp } from "../../components/common";
 import { PHONE_QUERY } from "../../components/Layout";
 import ResourcePage from "../../components/ResourcePage";
-import { formatMoney, parseMoney } from "../../money/money";
+import { parseMoney } from "../../money/money";
 import { useUrlState } from "../../hooks/useUrlState";
 import PolicyEditor from "./PolicyEditor";
-import { emptyPolicyForm, localVerdict, policyFromForm, type AgentPolicy, type PolicyForm } from "./policy";
+import { describeVerdict, emptyPolicyForm, policyFromForm, type AgentPolicy, type PolicyForm, type Verdict } from "./policy";
 
 const SCOPE_PRESETS: Record<string, string[]> = {
   "Everything (*)": ["*"],
@@ -116,12 +116,6 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
   );
 }
 
-interface Verdict {
-  verdict?: string;
-  allowed?: boolean;
-  reason?: string;
-  [key: string]: unknown;
-}
 
 function PolicyCheck({ apiKey }: { apiKey: ApiKey }) {
   const [operation, setOperation] = useState("create_payment");
@@ -144,17 +138,9 @@ function PolicyCheck({ apiKey }: { apiKey: ApiKey }) {
         method: "POST",
         body: JSON.stringify({ operation, amount: minor, currency }),
       });
-      setAnswer(`Server: ${String(verdict.verdict ?? (verdict.allowed ? "allowed" : "refused"))}${verdict.reason ? ` (${verdict.reason})` : ""}`);
+      setAnswer(describeVerdict(verdict));
     } catch (exc) {
-      if (exc instanceof ApiError && exc.status === 404 && exc.param !== "id") {
-        // The server's check is not deployed: the editor's own reading of the policy.
-        const policy = (apiKey.agent_policy ?? {}) as Partial<AgentPolicy>;
-        const verdict = localVerdict(
-          { max_amount_per_call: null, approval_above: null, daily_limit: {}, allowed_tools: null, expires_at: null, read_only: false, ...policy },
-          { tool: operation, amount: minor, currency, moves_money: true },
-        );
-        setAnswer(`Policy reading: ${verdict} (${formatMoney(minor, currency)})`);
-      } else setError(exc);
+      setError(exc);
     }
   };
   return (

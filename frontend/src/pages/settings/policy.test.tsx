@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 
 import PolicyEditor from "./PolicyEditor";
-import { emptyPolicyForm, localVerdict, policyFromForm, type PolicyForm } from "./policy";
+import { describeVerdict, emptyPolicyForm, policyFromForm, type PolicyForm } from "./policy";
 
 const NOW = new Date("2026-11-30T00:00:00Z");
 
@@ -43,15 +43,16 @@ describe("agent policy editor model", () => {
     expect(jpy.ok ? null : jpy.errors.max_amount_per_call).toBe("JPY has no decimals.");
   });
 
-  it("reads whether a call would pass", () => {
-    const base = { max_amount_per_call: 10000, approval_above: 5000, daily_limit: { usd: 8000 }, allowed_tools: ["create_payment"], expires_at: null, read_only: false };
-    const call = { tool: "create_payment", currency: "usd", moves_money: true };
-    expect(localVerdict(base, { ...call, amount: 1000 })).toBe("allowed");
-    expect(localVerdict(base, { ...call, amount: 6000 })).toBe("needs_approval");
-    expect(localVerdict(base, { ...call, amount: 9000 })).toBe("refused");
-    expect(localVerdict(base, { ...call, amount: 10001 })).toBe("refused");
-    expect(localVerdict(base, { ...call, tool: "refund_payment", amount: 1 })).toBe("refused");
-    expect(localVerdict({ ...base, read_only: true }, { ...call, amount: 1 })).toBe("refused");
+  it("words the server's policy_check verdict", () => {
+    expect(describeVerdict({ allowed: true, approval_required: false, refusal: null })).toBe("Server: allowed");
+    expect(describeVerdict({ allowed: true, approval_required: true, refusal: null })).toBe("Server: needs approval");
+    expect(
+      describeVerdict({
+        allowed: false,
+        approval_required: false,
+        refusal: { code: "agent_policy_violation", message: "Above the maximum per call.", param: "max_amount_per_call" },
+      }),
+    ).toBe("Server: refused — max_amount_per_call (Above the maximum per call.)");
   });
 
   it("the editor edits the form and shows errors on their fields", () => {

@@ -84,18 +84,18 @@ export function policyFromForm(form: PolicyForm, now: Date = new Date()): Policy
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, policy };
 }
 
-/** Would a call of `amount` (minor units) in `currency` pass this policy? Mirrors the server's
- * order: read-only, allowed tools, per-call maximum, approval threshold. The server's answer
- * (`POST /api_keys/{id}/policy_check`) is authoritative. */
-export function localVerdict(
-  policy: AgentPolicy,
-  call: { tool: string; amount: number; currency: string; moves_money: boolean },
-): "allowed" | "needs_approval" | "refused" {
-  if (policy.read_only && call.moves_money) return "refused";
-  if (policy.allowed_tools && !policy.allowed_tools.includes(call.tool)) return "refused";
-  if (policy.max_amount_per_call !== null && call.amount > policy.max_amount_per_call) return "refused";
-  const daily = policy.daily_limit[call.currency];
-  if (daily !== undefined && call.amount > daily) return "refused";
-  if (policy.approval_above !== null && call.amount > policy.approval_above) return "needs_approval";
-  return "allowed";
+/** `POST /api_keys/{id}/policy_check`'s answer (docs/api.md, agent policy). */
+export interface Verdict {
+  allowed: boolean;
+  approval_required: boolean;
+  refusal: { code: string; message: string; param: string | null } | null;
+}
+
+/** One line for the verdict: refused (with the policy field), needs approval, or allowed. */
+export function describeVerdict(verdict: Verdict): string {
+  if (!verdict.allowed) {
+    const field = verdict.refusal?.param ? ` — ${verdict.refusal.param}` : "";
+    return `Server: refused${field}${verdict.refusal ? ` (${verdict.refusal.message})` : ""}`;
+  }
+  return verdict.approval_required ? "Server: needs approval" : "Server: allowed";
 }
