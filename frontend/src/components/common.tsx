@@ -72,7 +72,8 @@ export function JsonView({ value, label = "Raw JSON" }: { value: unknown; label?
 export function PageHeader({ title, actions }: { title: string; actions?: ReactNode }) {
   return (
     <Box sx={{ display: "flex", alignItems: "center", gap: 1, mb: 2, flexWrap: "wrap" }}>
-      <Typography variant="h5" component="h1" sx={{ flexGrow: 1 }}>
+      {/* Titles hold object ids (pay_01…): let them wrap, so a phone never scrolls sideways. */}
+      <Typography variant="h5" component="h1" sx={{ flexGrow: 1, minWidth: 0, overflowWrap: "anywhere" }}>
         {title}
       </Typography>
       {actions}
