@@ -119,8 +119,9 @@ def test_api_docs_render_offline(page: Page, app_server):
     assert blocked == []
 
 
-def test_root_lands_on_the_welcome_page(page: Page, app_server):
+def test_root_goes_to_the_dashboard_and_the_welcome_page_links_the_rest(page: Page, app_server):
     page.goto(f"{app_server.base_url}/")
-    assert page.url == f"{app_server.base_url}/welcome/"
+    assert page.url == f"{app_server.base_url}/dashboard/"
+    page.goto(f"{app_server.base_url}/welcome/")
     expect(page.get_by_role("link", name=re.compile("Back office"))).to_be_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") != "none"
