@@ -414,7 +414,11 @@ def _proration(item_id, price, quantity, sign, remaining, length, start, end) ->
 def _proration_date(subscription: Subscription, given: datetime | None) -> datetime:
     now = billing_now(subscription)
     at = given or now
-    if not (subscription.current_period_start <= at < subscription.current_period_end):
+    # The API speaks whole seconds (a proration_date from GET /invoices/upcoming is truncated),
+    # so the period's start counts from its second: a preview taken in the subscription's first
+    # second still names a date inside the period.
+    start = subscription.current_period_start.replace(microsecond=0)
+    if not (start <= at < subscription.current_period_end):
         raise InvalidBillingParameter(
             "proration_date must be inside the current period.", param="proration_date"
         )
