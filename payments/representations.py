@@ -1,6 +1,6 @@
 """API representations of payments objects: used by the REST API, events and MCP alike."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -55,9 +55,17 @@ class PaymentMethodSerializer(ObjectSerializer):
         return method.detached_at is not None
 
 
+class RiskFeatureValueField(serializers.JSONField):
+    """A feature's value: a number, a string or a boolean (null when the payment lacks it)."""
+
+    json_schema: ClassVar[dict[str, Any]] = {
+        "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "boolean"}]
+    }
+
+
 class RiskFeatureSerializer(serializers.Serializer):
     feature = serializers.CharField()
-    value = serializers.JSONField(allow_null=True)
+    value = RiskFeatureValueField(allow_null=True)
     contribution = serializers.IntegerField(help_text="Points of the 0-100 score.")
 
 

@@ -125,7 +125,7 @@ def _dry_run_schema(object_schema: Schema) -> Schema:
             "policy": {"type": "object"},
             "error": {"anyOf": [{"type": "object"}, {"type": "null"}]},
             "provider_outcome": {
-                "type": ["string", "null"],
+                "anyOf": [{"type": "string"}, {"type": "null"}],
                 "description": "What the provider would answer (predicted for the sandbox's "
                 "test cards; 'unknown' for another provider; null: no provider involved).",
             },

@@ -6,6 +6,7 @@ Only the field types the platform's serializers use are mapped; any other raises
 startup (add it here) rather than publishing a wrong schema.
 """
 
+import copy
 import inspect
 import typing
 from typing import Any
@@ -108,9 +109,13 @@ def _number_bounds(field: serializers.IntegerField, schema: Schema) -> Schema:
 
 
 def field_schema(field: serializers.Field, *, output: bool = False) -> Schema:
-    """The JSON Schema of one DRF field (as input unless `output`)."""
+    """The JSON Schema of one DRF field (as input unless `output`). A field class may declare its
+    own with a `json_schema` attribute (a free-form JSONField that takes a known shape)."""
     schema: Schema
-    if isinstance(field, serializers.BaseSerializer):
+    declared: Schema | None = getattr(field, "json_schema", None)
+    if declared is not None:
+        schema = copy.deepcopy(declared)
+    elif isinstance(field, serializers.BaseSerializer):
         if isinstance(field, serializers.ListSerializer):
             schema = {"type": "array", "items": field_schema(field.child, output=output)}
         else:

@@ -1,10 +1,17 @@
 """API representations of billing objects (BILLING.md §1): REST, events and MCP alike."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rest_framework import serializers
 
 from mcp_payments.api.serializers import ObjectSerializer, TimestampField
+
+
+class ObjectField(serializers.JSONField):
+    """A free-form JSON object (shape documented in docs/billing.md)."""
+
+    json_schema: ClassVar[dict[str, Any]] = {"type": "object"}
+
 
 LINES_INLINE = 10
 
@@ -137,8 +144,8 @@ class SubscriptionSerializer(ObjectSerializer):
     cancel_at = TimestampField(allow_null=True)
     canceled_at = TimestampField(allow_null=True)
     ended_at = TimestampField(allow_null=True)
-    cancellation_details = serializers.JSONField(allow_null=True)
-    pause = serializers.JSONField(allow_null=True)
+    cancellation_details = ObjectField(allow_null=True)
+    pause = ObjectField(allow_null=True)
     discount = serializers.SerializerMethodField()
     latest_invoice = serializers.CharField(allow_null=True)
     test_clock = serializers.CharField(source="test_clock_id", allow_null=True)

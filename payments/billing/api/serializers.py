@@ -1,6 +1,6 @@
 """Input serializers of the billing endpoints (strict: unknown fields are refused)."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -115,6 +115,14 @@ class ItemInput(StrictSerializer):
 class TrialEndField(serializers.JSONField):
     """`"now"` or a timestamp (unix seconds or RFC 3339)."""
 
+    json_schema: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"const": "now"},
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "format": "date-time"},
+        ]
+    }
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", '"now", unix seconds or an RFC 3339 time.')
         super().__init__(**kwargs)
@@ -143,6 +151,10 @@ def _timestamp(field: serializers.Field, data: Any):
 @extend_schema_field(OpenApiTypes.STR)
 class TimestampInput(serializers.JSONField):
     """Unix seconds or an RFC 3339 time (UTC when no offset is given)."""
+
+    json_schema: ClassVar[dict[str, Any]] = {
+        "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "format": "date-time"}]
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "Unix seconds or an RFC 3339 time.")
