@@ -44,6 +44,7 @@ app)
     DJANGO_SETTINGS_MODULE=mcp_payments.settings.production \
         SECRET_KEY="build-only-$(date +%s)-not-a-runtime-secret-0123456789abcdefghij" \
         DATABASE_URL=postgres://build@localhost/build \
+        EMAIL_HOST=smtp.build.invalid \
         "$venv/bin/python" manage.py collectstatic --noinput -v 0
     "$venv/bin/python" -m compileall -q -j 0 -x '(^|/)(tests|node_modules)/' . >/dev/null
     ;;

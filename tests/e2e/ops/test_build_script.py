@@ -120,6 +120,7 @@ def runtime_env(**extra: str) -> dict[str, str]:
             "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mcp_payments"
         ),
         ALLOWED_HOSTS="127.0.0.1",
+        EMAIL_HOST="smtp.invalid",
         SECURE_SSL_REDIRECT="false",
         TRACING_ENABLED="false",
         **extra,

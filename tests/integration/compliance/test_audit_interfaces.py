@@ -23,7 +23,7 @@ from mcp_payments.audit.records import audit_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHANGELIST = "/admin/compliance/auditentry/"
+CHANGELIST = "/admin/audit/auditentry/"
 
 
 def _commit(*object_ids: str) -> None:

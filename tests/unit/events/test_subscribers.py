@@ -56,9 +56,14 @@ def test_a_registered_subscriber_binds_its_domain_queue():
 def test_the_apps_subscribers_are_discovered():
     assert bindings_for("analytics") == [
         "customer.created",
+        "dispute.closed",
+        "dispute.created",
+        "payment.amount_capturable_updated",
+        "payment.canceled",
         "payment.failed",
         "payment.succeeded",
         "refund.succeeded",
+        "risk.review_opened",
     ]
     assert [sub.name for sub in subscribers_for("compliance", "payment.succeeded")] == [
         "compliance.aml"

@@ -25,9 +25,14 @@ def test_queue_names_carry_the_namespace_prefix(events_namespace):
     }
     assert sorted(binding.routing_key for binding in queue.bindings) == [
         "customer.created",
+        "dispute.closed",
+        "dispute.created",
+        "payment.amount_capturable_updated",
+        "payment.canceled",
         "payment.failed",
         "payment.succeeded",
         "refund.succeeded",
+        "risk.review_opened",
     ]
     assert {binding.exchange.name for binding in queue.bindings} == {events_namespace.exchange}
     dlq = dead_letter_queue("analytics")
@@ -65,5 +70,9 @@ def test_events_topology_command_declares_and_prints(broker, capsys, events_name
     call_command("events_topology")
     out = capsys.readouterr().out
     assert f"analytics: {events_namespace.prefix}events.analytics, " in out
-    assert "bound by customer.created, payment.failed, payment.succeeded, refund.succeeded" in out
+    assert (
+        "bound by customer.created, dispute.closed, dispute.created,"
+        " payment.amount_capturable_updated, payment.canceled, payment.failed, payment.succeeded,"
+        " refund.succeeded, risk.review_opened"
+    ) in out
     assert "realtime: " in out

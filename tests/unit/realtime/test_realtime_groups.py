@@ -43,8 +43,15 @@ def test_risk_reviews_and_compliance_alerts_go_to_alerts_and_compliance():
         "rt.compliance.all",
         f"rt.compliance.{MERCHANT}",
     ]
-    assert groups_of("risk.review_opened") == expected
     assert groups_of("compliance.alert_opened") == expected
+    # An opened review also moves the dashboard's "in review" figure (analytics summary).
+    assert groups_of("risk.review_opened") == sorted(
+        [*expected, "rt.dashboard.all", f"rt.dashboard.{MERCHANT}"]
+    )
+
+
+def test_a_new_customer_moves_the_dashboard_only():
+    assert groups_of("customer.created") == ["rt.dashboard.all", f"rt.dashboard.{MERCHANT}"]
 
 
 def test_operational_alerts_go_to_alerts_only():
@@ -62,7 +69,7 @@ def test_an_event_without_a_merchant_goes_to_staff_only():
 
 
 def test_other_events_go_nowhere():
-    assert groups_of("customer.created") == []
+    assert groups_of("customer.updated") == []
     assert groups_of("wallet.frozen") == []
 
 
@@ -101,11 +108,14 @@ def test_the_realtime_queue_is_bound_to_exactly_the_streams_patterns():
         "agent.approval_requested",
         "audit.*",
         "compliance.*",
+        "customer.created",
         "dispute.*",
+        "invoice.*",
         "notification.created",
         "payment.*",
         "refund.*",
         "risk.*",
+        "subscription.*",
         "system.alert",
         "webhook_endpoint.disabled",
     )
@@ -126,7 +136,7 @@ def test_the_broadcast_subscriber_sends_each_groups_message_once(monkeypatch):
     monkeypatch.setattr(subscribers, "get_channel_layer", lambda: layer)
     events = [
         event_dict("payment.created", MERCHANT, event_id="evt_01JAAAAAAAAAAAAAAAAAAAAAA1"),
-        event_dict("customer.created", MERCHANT, event_id="evt_01JAAAAAAAAAAAAAAAAAAAAAA2"),
+        event_dict("customer.updated", MERCHANT, event_id="evt_01JAAAAAAAAAAAAAAAAAAAAAA2"),
         event_dict("system.alert", None, event_id="evt_01JAAAAAAAAAAAAAAAAAAAAAA3"),
     ]
 
@@ -148,7 +158,7 @@ def test_the_broadcast_subscriber_sends_nothing_for_other_events(monkeypatch):
     layer = RecordingLayer()
     monkeypatch.setattr(subscribers, "get_channel_layer", lambda: layer)
 
-    subscribers.broadcast([event_dict("customer.created", MERCHANT)])
+    subscribers.broadcast([event_dict("customer.updated", MERCHANT)])
 
     assert layer.sent == []
 
