@@ -15,8 +15,10 @@ from mcp_payments.backoffice.admin_kit import (
 )
 
 from . import services
-from .models import ApiKey, Membership, Merchant
+from .exceptions import LastAdmin
+from .models import ApiKey, Membership, Merchant, Role
 from .scopes import ALL_SCOPES
+from .selectors import is_last_admin
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -51,25 +53,59 @@ class MembershipForm(forms.ModelForm):
         model = Membership
         fields = ("user", "merchant", "role")
 
+    def clean(self):
+        cleaned = super().clean()
+        # The early, friendly form of the service's rule (which it enforces again under a lock).
+        role = cleaned.get("role")
+        if self.instance.pk and role and role != Role.ADMIN and is_last_admin(self.instance):
+            self.add_error("role", LastAdmin.message)
+        return cleaned
+
 
 @admin.register(Membership)
 class MembershipAdmin(BackOfficeAdmin):
+    """Members of merchants. Adding, changing a role and removing go through the accounts
+    services (audited; the last admin is kept); removal is an action, since it also deactivates
+    the user."""
+
     form = MembershipForm
     list_display = ("user", "merchant", "role", "created")
     list_filter = ("role",)
     search_fields = ("user__username", "merchant__id", "merchant__name")
     autocomplete_fields = ("merchant",)
+    actions = ("remove_members",)
 
     def get_readonly_fields(self, request, obj=None):
         return ("user", "merchant") if obj else ()
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     def save_model(self, request, obj, form, change) -> None:
-        if change and "role" in form.changed_data:
-            services.membership_set_role(
-                membership=obj, role=form.cleaned_data["role"], context=staff_context(request)
+        data = form.cleaned_data
+        if not change:
+            created = services.membership_add(
+                user=data["user"],
+                merchant=data["merchant"],
+                role=data["role"],
+                context=staff_context(request),
             )
-        elif not change:
-            super().save_model(request, obj, form, change)
+            obj.pk = created.pk
+        elif "role" in form.changed_data:
+            services.membership_set_role(
+                membership=obj, role=data["role"], context=staff_context(request)
+            )
+
+    @admin.action(description="Remove the selected members (deactivates their users)")
+    def remove_members(self, request, queryset):
+        context = staff_context(request)
+        run_admin_action(
+            self,
+            request,
+            queryset,
+            lambda membership: services.member_remove(membership=membership, context=context),
+            "Removed",
+        )
 
 
 class ApiKeyCreateForm(forms.ModelForm):

@@ -27,6 +27,14 @@ class LastAdmin(ApplicationError):
     message = "A merchant keeps at least one admin: promote another member first."
 
 
+class MembershipExists(ApplicationError):
+    type = "conflict_error"
+    code = "membership_exists"
+    status = 409
+    message = "This user already belongs to a merchant (one membership per user)."
+    param = "user"
+
+
 class UsernameTaken(ApplicationError):
     type = "conflict_error"
     code = "username_taken"

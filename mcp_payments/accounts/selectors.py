@@ -10,7 +10,7 @@ from django.utils import timezone
 from mcp_payments.api.errors import NotFound
 
 from .context import AuthContext, CallerPolicy
-from .models import ApiKey, Membership, Merchant
+from .models import ApiKey, Membership, Merchant, Role
 from .scopes import ALL_SCOPES, ROLE_SCOPES
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -88,3 +88,13 @@ def member_get(*, context: AuthContext, member_id: str) -> Membership:
     if member is None:
         raise NotFound(f"No such team member: '{member_id}'", param="id")
     return member
+
+
+def is_last_admin(membership: Membership) -> bool:
+    """True when `membership` is its merchant's only admin (demoting or removing it would leave
+    the merchant without one; the services refuse that under a lock, this is the early check the
+    back office's forms show as a field error)."""
+    if membership.role != Role.ADMIN:
+        return False
+    admins = Membership.objects.filter(merchant_id=membership.merchant_id, role=Role.ADMIN)
+    return not admins.exclude(pk=membership.pk).exists()

@@ -14,7 +14,13 @@ from django.utils import timezone
 from mcp_payments.audit.records import audit_record
 
 from .context import AuthContext
-from .exceptions import ApiKeyAlreadyRevoked, InvalidScope, LastAdmin, UsernameTaken
+from .exceptions import (
+    ApiKeyAlreadyRevoked,
+    InvalidScope,
+    LastAdmin,
+    MembershipExists,
+    UsernameTaken,
+)
 from .models import ApiKey, Membership, Merchant, Role
 from .scopes import normalize_scopes
 from .selectors import hash_secret
@@ -222,6 +228,35 @@ def membership_set_role(
         return locked
 
 
+def membership_add(
+    *, user: AbstractBaseUser, merchant: Merchant, role: str, context: AuthContext | None
+) -> Membership:
+    """Give an existing user `role` at `merchant` (the back office's "add membership"). Raises
+    InvalidScope (`param: role`) for an unknown role and MembershipExists (409) when the user
+    already belongs to a merchant (one membership per user). Audited as `membership.created`."""
+    _check_role(role)
+    with transaction.atomic():
+        if Membership.objects.select_for_update().filter(user=user).exists():
+            raise MembershipExists()
+        return _add_membership(user=user, merchant=merchant, role=role, context=context)
+
+
+def _add_membership(
+    *, user: AbstractBaseUser, merchant: Merchant, role: str, context: AuthContext | None
+) -> Membership:
+    """The membership row and its `membership.created` audit (inside the caller's transaction)."""
+    membership = Membership.objects.create(user=user, merchant=merchant, role=role)
+    audit_record(
+        context=context,
+        action="membership.created",
+        object_type="user",
+        object_id=str(user.pk),
+        merchant_id=merchant.id,
+        after={"username": user.get_username(), "role": role},
+    )
+    return membership
+
+
 @dataclass(frozen=True)
 class CreatedMember:
     membership: Membership
@@ -241,15 +276,7 @@ def member_create(
             raise UsernameTaken()
         password = random_password()
         user = users.create_user(username=username, email=email, password=password)
-        membership = Membership.objects.create(user=user, merchant=merchant, role=role)
-        audit_record(
-            context=context,
-            action="membership.created",
-            object_type="user",
-            object_id=str(user.pk),
-            merchant_id=merchant.id,
-            after={"username": username, "role": role},
-        )
+        membership = _add_membership(user=user, merchant=merchant, role=role, context=context)
         return CreatedMember(membership=membership, password=password)
 
 

@@ -59,3 +59,59 @@ def test_role_change_in_admin_is_audited(admin_client, merchant):
     assert Membership.objects.get(pk=membership.pk).role == "finance"
     audit = AuditEntry.objects.get(action="membership.role_changed")
     assert (audit.before, audit.after) == ({"role": "viewer"}, {"role": "finance"})
+
+
+def test_demoting_the_last_admin_in_admin_is_a_form_error_and_changes_nothing(
+    admin_client, merchant
+):
+    only_admin = MembershipFactory(merchant=merchant, role="admin")
+    audits = AuditEntry.objects.count()
+
+    response = admin_client.post(
+        f"/admin/accounts/membership/{only_admin.pk}/change/", {"role": "viewer"}
+    )
+
+    assert response.status_code == 200  # the form again, not a redirect or a 500
+    assert response.context["adminform"].form.errors == {
+        "role": ["A merchant keeps at least one admin: promote another member first."]
+    }
+    assert Membership.objects.get(pk=only_admin.pk).role == "admin"
+    assert AuditEntry.objects.count() == audits
+
+
+def test_membership_added_in_admin_goes_through_the_service_and_is_audited(admin_client, merchant):
+    user = get_user_model().objects.create_user("newbie")
+
+    response = admin_client.post(
+        "/admin/accounts/membership/add/",
+        {"user": user.pk, "merchant": merchant.id, "role": "finance"},
+    )
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=user)
+    assert (membership.merchant_id, membership.role) == (merchant.id, "finance")
+    audit = AuditEntry.objects.get(action="membership.created", object_id=str(user.pk))
+    assert audit.after == {"username": "newbie", "role": "finance"}
+
+
+def test_members_are_removed_by_an_action_that_keeps_the_last_admin(admin_client, merchant):
+    only_admin = MembershipFactory(merchant=merchant, role="admin")
+    viewer = MembershipFactory(merchant=merchant, role="viewer")
+
+    response = admin_client.post(
+        "/admin/accounts/membership/",
+        {"action": "remove_members", "_selected_action": [only_admin.pk, viewer.pk]},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert (
+        f"{only_admin.pk}: A merchant keeps at least one admin: promote another member first."
+        in messages
+    )
+    assert "Removed 1 object(s)." in messages
+    assert list(Membership.objects.filter(merchant=merchant)) == [only_admin]
+    viewer.user.refresh_from_db()
+    assert viewer.user.is_active is False
+    assert AuditEntry.objects.filter(action="membership.removed").count() == 1
+    assert admin_client.get(f"/admin/accounts/membership/{viewer.pk}/delete/").status_code == 403
