@@ -1,6 +1,7 @@
 from django.db import models
 
 from mcp_payments.api.fields import PrefixedIdField
+from mcp_payments.api.money import format_money
 
 from .enums import CaptureMethod, PaymentStatus
 
@@ -155,7 +156,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.id} {self.amount} {self.currency} ({self.status})"
+        return f"{self.id} {format_money(self.amount, self.currency)} ({self.status})"
 
     @property
     def net(self) -> int:
@@ -180,7 +181,7 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["merchant", "-id"], name="refund_merchant_newest")]
 
     def __str__(self) -> str:
-        return f"{self.id} {self.amount} {self.currency} ({self.status})"
+        return f"{self.id} {format_money(self.amount, self.currency)} ({self.status})"
 
 
 class Dispute(models.Model):
@@ -202,4 +203,4 @@ class Dispute(models.Model):
         indexes = [models.Index(fields=["merchant", "-id"], name="dispute_merchant_newest")]
 
     def __str__(self) -> str:
-        return f"{self.id} {self.amount} {self.currency} ({self.status})"
+        return f"{self.id} {format_money(self.amount, self.currency)} ({self.status})"

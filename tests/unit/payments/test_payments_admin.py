@@ -25,6 +25,7 @@ def test_partial_refund_from_the_payment_page(pay, admin_client):
     assert page.status_code == 200
     html = page.content.decode()
     assert "payment.succeeded" in html  # timeline
+    assert f"{payment['id']} $80.00 (succeeded)" in html  # the title: money for people
     assert "payment_capture" in html  # ledger entries
     form = admin_client.get(f"/admin/payments/payment/{payment['id']}/refund/")
     assert form.status_code == 200
