@@ -63,7 +63,7 @@ test: venv services chromium ## What CI runs: lint, format check, migrations che
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) test-ops
-	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q \
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(VENV)/bin/pytest --cov --cov-report=term -q --durations=30 \
 		--ignore=tests/browser
 	@# Playwright's sync API keeps an event loop running in the main thread for the session, which
 	@# breaks async_to_sync in every later test: the browser tests get a process of their own.

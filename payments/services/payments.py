@@ -402,6 +402,10 @@ def payment_book_outcome(
             _capture_booked(context, payment, result.amount_captured, authorized=True)
             if result.dispute_expected:
                 _schedule_sandbox_dispute(payment.id)
+        if payment.invoice_id and result.outcome in ("declined", "requires_action"):
+            from payments.billing.services.invoices import invoice_book_attempt
+
+            invoice_book_attempt(payment=payment)
         if (
             assessment is not None
             and assessment.level == "elevated"

@@ -603,21 +603,41 @@ def _pay_by_card(
 
 
 def _after_attempt(invoice_id: str, payment: Payment, *, raise_decline: bool) -> Invoice:
-    """Book what a card attempt left that the capture did not: a decline (dunning) or 3-D
-    Secure (`invoice.payment_action_required`)."""
-    from payments.enums import PaymentStatus
-
+    """Book what a card attempt left that the capture did not, when the payment's own booking
+    has not already (it does, in its transaction: `invoice_book_attempt`)."""
     with transaction.atomic():
         invoice = lock_invoice(None, invoice_id)
-        if payment.status == PaymentStatus.REQUIRES_ACTION:
-            invoice.attempt_in_progress = False
-            invoice.payment = payment.id
-            invoice.save(update_fields=["attempt_in_progress", "payment"])
-            emit("invoice.payment_action_required", invoice)
-        elif payment.status == PaymentStatus.REQUIRES_PAYMENT_METHOD:
-            error = payment.last_payment_error or {}
-            record_failure_locked(invoice, error.get("decline_code"), payment.id)
+        _book_attempt_locked(invoice, payment)
     return invoice
+
+
+def invoice_book_attempt(*, payment: Payment) -> None:
+    """Building block called by the payment's outcome booking, in its transaction (it never
+    opens one), for a decline or a 3-D Secure challenge of an invoice's payment: dunning
+    (`invoice.payment_failed`) or `invoice.payment_action_required` commit with the payment's
+    outcome. So an attempt whose outcome reconciliation books after a crash (the invoice job
+    never saw it) still clears the invoice's attempt-in-progress mark and schedules the retry."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoice_book_attempt() must be called inside transaction.atomic()")
+    if payment.invoice_id:
+        _book_attempt_locked(lock_invoice(None, payment.invoice_id), payment)
+
+
+def _book_attempt_locked(invoice: Invoice, payment: Payment) -> None:
+    """A decline → dunning, a challenge → `invoice.payment_action_required`; nothing when the
+    attempt is booked already (no attempt in progress) or the payment is in another state."""
+    from payments.enums import PaymentStatus
+
+    if not invoice.attempt_in_progress:
+        return
+    if payment.status == PaymentStatus.REQUIRES_ACTION:
+        invoice.attempt_in_progress = False
+        invoice.payment = payment.id
+        invoice.save(update_fields=["attempt_in_progress", "payment"])
+        emit("invoice.payment_action_required", invoice)
+    elif payment.status == PaymentStatus.REQUIRES_PAYMENT_METHOD:
+        error = payment.last_payment_error or {}
+        record_failure_locked(invoice, error.get("decline_code"), payment.id)
 
 
 def dunning_settings(merchant_id: str) -> DunningSettings:
