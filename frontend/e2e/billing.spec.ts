@@ -111,7 +111,14 @@ test("billing with a test clock: subscribe, renew a period, change plan with a p
     "Payment method id": card.id,
   });
   await page.goto(`/dashboard/billing/subscriptions?customer=${customer.id}`);
-  await page.locator(".MuiDataGrid-row").first().click();
+  const subscriptionRow = page.locator(".MuiDataGrid-row").filter({ hasText: customer.id });
+  await expect(subscriptionRow).toContainText("$15.00 / month");
+  // Live events (invoice.paid, subscription.updated) refresh the list: a click landing while the
+  // row re-renders can be lost, so click until the detail page opens.
+  await expect(async () => {
+    await subscriptionRow.click();
+    await expect(page).toHaveURL(/\/billing\/subscriptions\/sub_/, { timeout: 2000 });
+  }).toPass();
   await expect(page.getByTestId("subscription-status")).toHaveText("active");
   await expect(page.getByTestId("subscription-plan")).toHaveText("$15.00 / month");
   await page.getByRole("tab", { name: "Invoices" }).click();

@@ -62,10 +62,11 @@ export function SubscriptionsPage() {
         {
           field: "current_period_end",
           header: "Renews (UTC)",
-          render: (row) =>
-            row.cancel_at_period_end
-              ? `ends ${timestamp(row.current_period_end)}`
-              : timestamp(row.current_period_end),
+          render: (row) => {
+            if (row.ended_at) return `ended ${timestamp(row.ended_at)}`;
+            const end = timestamp(row.current_period_end);
+            return row.cancel_at_period_end ? `ends ${end}` : end;
+          },
         },
         { field: "id", header: "ID", width: 230 },
       ]}

@@ -1,12 +1,16 @@
-/** Invoice lines (real or previewed): description, period, quantity, signed amount. */
+/** Invoice lines (real or previewed): description, period, quantity, signed amount. On phones the
+ * period goes under the description, so the amounts stay in view. */
 import Box from "@mui/material/Box";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
 import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
+import Typography from "@mui/material/Typography";
+import useMediaQuery from "@mui/material/useMediaQuery";
 
 import { Money, timestamp } from "../../components/common";
+import { PHONE_QUERY } from "../../components/Layout";
 
 interface Line {
   id?: string;
@@ -19,13 +23,16 @@ interface Line {
 }
 
 export function LinesTable({ lines, currency }: { lines: Line[]; currency: string }) {
+  const phone = useMediaQuery(PHONE_QUERY);
+  const period = (line: Line) =>
+    `${timestamp(line.period.start).slice(0, 10)} → ${timestamp(line.period.end).slice(0, 10)}`;
   return (
     <Box sx={{ overflowX: "auto" }}>
       <Table size="small" data-testid="invoice-lines">
         <TableHead>
           <TableRow>
             <TableCell>Description</TableCell>
-            <TableCell>Period (UTC)</TableCell>
+            {!phone && <TableCell>Period (UTC)</TableCell>}
             <TableCell align="right">Qty</TableCell>
             <TableCell align="right">Amount</TableCell>
           </TableRow>
@@ -36,11 +43,13 @@ export function LinesTable({ lines, currency }: { lines: Line[]; currency: strin
               <TableCell>
                 {line.description}
                 {line.proration ? " (proration)" : ""}
+                {phone && (
+                  <Typography variant="caption" component="div" color="text.secondary">
+                    {period(line)}
+                  </Typography>
+                )}
               </TableCell>
-              <TableCell>
-                {timestamp(line.period.start).slice(0, 10)} →{" "}
-                {timestamp(line.period.end).slice(0, 10)}
-              </TableCell>
+              {!phone && <TableCell>{period(line)}</TableCell>}
               <TableCell align="right">{line.quantity ?? "—"}</TableCell>
               <TableCell align="right">
                 <Money amount={line.amount} currency={currency} />
