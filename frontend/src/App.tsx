@@ -31,6 +31,14 @@ const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
 const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
 const SystemPage = lazy(() => import("./pages/SystemPage"));
 const EventDetail = lazy(() => import("./pages/SystemPage").then((m) => ({ default: m.EventDetailPage })));
+const billing = () => import("./pages/billing/BillingPages");
+const SubscriptionsPage = lazy(() => billing().then((m) => ({ default: m.SubscriptionsPage })));
+const InvoicesPage = lazy(() => billing().then((m) => ({ default: m.InvoicesPage })));
+const ProductsPage = lazy(() => billing().then((m) => ({ default: m.ProductsPage })));
+const CouponsPage = lazy(() => billing().then((m) => ({ default: m.CouponsPage })));
+const TestClocksPage = lazy(() => billing().then((m) => ({ default: m.TestClocksPage })));
+const SubscriptionDetailPage = lazy(() => import("./pages/billing/SubscriptionDetailPage"));
+const InvoiceDetailPage = lazy(() => import("./pages/billing/InvoiceDetailPage"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const auth = useAuth();
@@ -81,6 +89,13 @@ const router = createBrowserRouter(
         { path: "developers/events", element: <EventsPage /> },
         { path: "developers/events/:id", element: <EventDetailRoute /> },
         { path: "system", element: <SystemPage /> },
+        { path: "billing/subscriptions", element: <SubscriptionsPage /> },
+        { path: "billing/subscriptions/:id", element: <SubscriptionDetailPage /> },
+        { path: "billing/invoices", element: <InvoicesPage /> },
+        { path: "billing/invoices/:id", element: <InvoiceDetailPage /> },
+        { path: "billing/products", element: <ProductsPage /> },
+        { path: "billing/coupons", element: <CouponsPage /> },
+        { path: "billing/test-clocks", element: <TestClocksPage /> },
         { path: "*", element: <NotFoundPage /> },
       ],
     },

@@ -28,6 +28,16 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     ],
   },
   {
+    section: "Billing",
+    items: [
+      { to: "/billing/subscriptions", label: "Subscriptions", scope: "billing:read" },
+      { to: "/billing/invoices", label: "Invoices", scope: "billing:read" },
+      { to: "/billing/products", label: "Products", scope: "billing:read" },
+      { to: "/billing/coupons", label: "Coupons", scope: "billing:read" },
+      { to: "/billing/test-clocks", label: "Test clocks", scope: "billing:read" },
+    ],
+  },
+  {
     section: "Risk & compliance",
     items: [
       { to: "/risk/reviews", label: "Risk reviews", scope: "risk:read" },
