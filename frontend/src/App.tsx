@@ -26,6 +26,7 @@ const EventsPage = lazy(() => resources().then((m) => ({ default: m.EventsPage }
 const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
 const ApiKeysPage = lazy(() => import("./pages/settings/ApiKeysPage"));
+const AssistantPolicyPage = lazy(() => import("./pages/settings/AssistantPolicyPage"));
 const TeamPage = lazy(() => import("./pages/settings/TeamPage"));
 const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
 const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
@@ -74,6 +75,7 @@ const router = createBrowserRouter(
         { path: "compliance/audit", element: <AuditPage /> },
         { path: "agents/approvals", element: <ApprovalsPage /> },
         { path: "settings/api-keys", element: <ApiKeysPage /> },
+        { path: "settings/assistant-policy", element: <AssistantPolicyPage /> },
         { path: "settings/team", element: <TeamPage /> },
         { path: "settings/webhooks", element: <WebhooksPage /> },
         { path: "settings/webhooks/:id", element: <WebhookDeliveriesPage /> },

@@ -20,6 +20,7 @@ const STATUS_COLORS: Record<string, "success" | "error" | "warning" | "default" 
   active: "success",
   enabled: "success",
   approved: "success",
+  executed: "success",
   won: "success",
   failed: "error",
   canceled: "default",

@@ -40,6 +40,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     section: "Settings",
     items: [
       { to: "/settings/api-keys", label: "API keys", admin: true },
+      { to: "/settings/assistant-policy", label: "Assistant policy" },
       { to: "/settings/webhooks", label: "Webhooks", scope: "webhooks:read" },
       { to: "/settings/team", label: "Team", admin: true },
       { to: "/notifications", label: "Notifications" },
