@@ -99,3 +99,33 @@ test("assistant approval: a create_payment above the assistant policy's threshol
   });
   expect(reset.status()).toBe(200);
 });
+
+test("@phone the assistant panel is full screen on a phone, its tool form without horizontal scroll", async ({
+  page,
+}) => {
+  await login(page);
+  await page.getByRole("button", { name: "Open the assistant" }).click();
+  const panel = page.getByRole("region", { name: "Assistant" });
+  await panel.getByLabel(/Tool \(\d+ available\)/).click();
+  await page.getByRole("option", { name: "create_payment · moves money" }).click();
+  await expect(
+    panel.getByTestId("tool-form").getByRole("spinbutton", { name: /^amount/i }),
+  ).toBeVisible();
+  const box = await panel.evaluate((region) => {
+    const paper = region.closest(".MuiDrawer-paper")!;
+    const rect = paper.getBoundingClientRect();
+    return {
+      left: rect.left,
+      width: rect.width,
+      height: rect.height,
+      overflow: paper.scrollWidth - paper.clientWidth,
+    };
+  });
+  const viewport = page.viewportSize()!;
+  expect(box).toEqual({ left: 0, width: viewport.width, height: viewport.height, overflow: 0 });
+  const close = (await panel.getByRole("button", { name: "Close the assistant" }).boundingBox())!;
+  expect(Math.min(close.width, close.height)).toBeGreaterThanOrEqual(44);
+  expect(
+    (await panel.getByRole("button", { name: "Dry run" }).boundingBox())!.height,
+  ).toBeGreaterThanOrEqual(44);
+});
