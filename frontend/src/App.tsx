@@ -23,6 +23,7 @@ const RiskReviewsPage = lazy(() => resources().then((m) => ({ default: m.RiskRev
 const AlertsPage = lazy(() => resources().then((m) => ({ default: m.AlertsPage })));
 const NotificationsPage = lazy(() => resources().then((m) => ({ default: m.NotificationsPage })));
 const EventsPage = lazy(() => resources().then((m) => ({ default: m.EventsPage })));
+const CustomerDetailPage = lazy(() => import("./pages/customers/CustomerDetailPage"));
 const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
 const ApiKeysPage = lazy(() => import("./pages/settings/ApiKeysPage"));
@@ -65,6 +66,7 @@ const router = createBrowserRouter(
         { path: "refunds", element: <RefundsPage /> },
         { path: "disputes", element: <DisputesPage /> },
         { path: "customers", element: <CustomersPage /> },
+        { path: "customers/:id", element: <CustomerDetailPage /> },
         { path: "balance", element: <BalancePage /> },
         { path: "payouts", element: <BalancePage /> },
         { path: "wallets", element: <WalletsPage /> },

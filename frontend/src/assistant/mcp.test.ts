@@ -64,6 +64,7 @@ describe("assistant tool forms", () => {
   it("links results and approvals to their pages", () => {
     expect(pageFor("pay_01H")).toBe("/payments/pay_01H");
     expect(pageFor("appr_01H")).toBe("/agents/approvals");
+    expect(pageFor("cus_01H")).toBe("/customers/cus_01H");
     expect(pageFor("xyz_1")).toBeNull();
     expect(pageFor(42)).toBeNull();
   });

@@ -79,7 +79,7 @@ export function pageFor(id: unknown): string | null {
   const prefix = id.split("_")[0];
   const pages: Record<string, string> = {
     pay: `/payments/${id}`,
-    cus: `/customers?email=`,
+    cus: `/customers/${id}`,
     wal: `/wallets`,
     tr: `/transfers`,
     po: `/balance`,

@@ -87,3 +87,15 @@ export function timestamp(value: unknown): string {
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(String(value));
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace("T", " ").slice(0, 19);
 }
+
+/** One label/value line of an object's detail card (value right-aligned, ids wrap). */
+export function DetailRow({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Box sx={{ display: "flex", justifyContent: "space-between", gap: 2, py: 0.5 }}>
+      <Typography color="text.secondary">{label}</Typography>
+      <Typography component="div" sx={{ textAlign: "right", overflowWrap: "anywhere" }}>
+        {children}
+      </Typography>
+    </Box>
+  );
+}

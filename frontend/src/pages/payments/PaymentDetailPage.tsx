@@ -24,7 +24,7 @@ import { fetchPage } from "../../api/lists";
 import type { Event, Payment, Refund } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
 import ActionDialog from "../../components/ActionDialog";
-import { ErrorAlert, JsonView, Money, PageHeader, StatusChip, timestamp } from "../../components/common";
+import { DetailRow, ErrorAlert, JsonView, Money, PageHeader, StatusChip, timestamp } from "../../components/common";
 import { useUrlState } from "../../hooks/useUrlState";
 import NotFoundPage from "../NotFoundPage";
 
@@ -45,16 +45,7 @@ interface Entry {
 const CAPTURABLE = new Set(["requires_capture"]);
 const CANCELABLE = new Set(["requires_payment_method", "requires_confirmation", "requires_action", "requires_capture"]);
 
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <Box sx={{ display: "flex", justifyContent: "space-between", gap: 2, py: 0.5 }}>
-      <Typography color="text.secondary">{label}</Typography>
-      <Typography component="div" sx={{ textAlign: "right", overflowWrap: "anywhere" }}>
-        {children}
-      </Typography>
-    </Box>
-  );
-}
+const Row = DetailRow;
 
 function post(path: string, body: unknown, key: string) {
   return apiJson(path, { method: "POST", body: JSON.stringify(body), headers: { "Idempotency-Key": key } });
