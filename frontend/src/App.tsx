@@ -24,6 +24,7 @@ const AlertsPage = lazy(() => resources().then((m) => ({ default: m.AlertsPage }
 const NotificationsPage = lazy(() => resources().then((m) => ({ default: m.NotificationsPage })));
 const EventsPage = lazy(() => resources().then((m) => ({ default: m.EventsPage })));
 const CustomerDetailPage = lazy(() => import("./pages/customers/CustomerDetailPage"));
+const RiskRulesPage = lazy(() => import("./pages/risk/RiskRulesPage"));
 const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
 const ApiKeysPage = lazy(() => import("./pages/settings/ApiKeysPage"));
@@ -73,6 +74,7 @@ const router = createBrowserRouter(
         { path: "transfers", element: <TransfersPage /> },
         { path: "ledger", element: <LedgerPage /> },
         { path: "risk/reviews", element: <RiskReviewsPage /> },
+        { path: "risk/rules", element: <RiskRulesPage /> },
         { path: "compliance/alerts", element: <AlertsPage /> },
         { path: "compliance/audit", element: <AuditPage /> },
         { path: "agents/approvals", element: <ApprovalsPage /> },

@@ -31,6 +31,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     section: "Risk & compliance",
     items: [
       { to: "/risk/reviews", label: "Risk reviews", scope: "risk:read" },
+      { to: "/risk/rules", label: "Risk rules", scope: "risk:read" },
       { to: "/compliance/alerts", label: "AML alerts", scope: "compliance:read" },
       { to: "/compliance/audit", label: "Audit log", scope: "compliance:read" },
       { to: "/agents/approvals", label: "Agent approvals", admin: true },
