@@ -29,6 +29,7 @@ const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
 const ApiKeysPage = lazy(() => import("./pages/settings/ApiKeysPage"));
 const AssistantPolicyPage = lazy(() => import("./pages/settings/AssistantPolicyPage"));
+const NotificationSettingsPage = lazy(() => import("./pages/settings/NotificationSettingsPage"));
 const TeamPage = lazy(() => import("./pages/settings/TeamPage"));
 const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
 const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
@@ -80,6 +81,7 @@ const router = createBrowserRouter(
         { path: "agents/approvals", element: <ApprovalsPage /> },
         { path: "settings/api-keys", element: <ApiKeysPage /> },
         { path: "settings/assistant-policy", element: <AssistantPolicyPage /> },
+        { path: "settings/notifications", element: <NotificationSettingsPage /> },
         { path: "settings/team", element: <TeamPage /> },
         { path: "settings/webhooks", element: <WebhooksPage /> },
         { path: "settings/webhooks/:id", element: <WebhookDeliveriesPage /> },

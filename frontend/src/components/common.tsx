@@ -99,3 +99,13 @@ export function DetailRow({ label, children }: { label: string; children: ReactN
     </Box>
   );
 }
+
+/** The state line of a settings form: "Saving…", "Unsaved changes", "Saved at <UTC>" or "Saved". */
+export function SaveState({ saving, dirty, savedAt, testId }: { saving: boolean; dirty: boolean; savedAt: Date | null; testId: string }) {
+  const text = saving ? "Saving…" : dirty ? "Unsaved changes" : savedAt ? `Saved at ${timestamp(savedAt.toISOString())} UTC` : "Saved";
+  return (
+    <Typography variant="body2" role="status" data-testid={testId}>
+      {text}
+    </Typography>
+  );
+}

@@ -45,6 +45,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
       { to: "/settings/webhooks", label: "Webhooks", scope: "webhooks:read" },
       { to: "/settings/team", label: "Team", admin: true },
       { to: "/notifications", label: "Notifications" },
+      { to: "/settings/notifications", label: "Notification preferences" },
       { to: "/developers/events", label: "Events", scope: "events:read" },
       { to: "/system", label: "System", staff: true },
     ],

@@ -17,7 +17,7 @@ import { apiJson, newActionKey } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import type { AssistantPolicy } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
-import { ErrorAlert, PageHeader, timestamp } from "../../components/common";
+import { ErrorAlert, PageHeader, SaveState } from "../../components/common";
 import PolicyEditor from "./PolicyEditor";
 import { formFromPolicy, policyFieldForParam, policyFromForm, type PolicyForm } from "./policy";
 
@@ -137,15 +137,7 @@ export default function AssistantPolicyPage() {
                   Discard changes
                 </Button>
               )}
-              <Typography variant="body2" role="status" data-testid="policy-state">
-                {saving
-                  ? "Saving…"
-                  : dirty
-                    ? "Unsaved changes"
-                    : savedAt
-                      ? `Saved at ${timestamp(savedAt.toISOString())} UTC`
-                      : "Saved"}
-              </Typography>
+              <SaveState saving={saving} dirty={dirty} savedAt={savedAt} testId="policy-state" />
             </Stack>
           )}
         </Paper>
