@@ -120,7 +120,6 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
     if (stream === "open") return;
     const timer = setInterval(() => void refresh(), POLL_MS);
     return () => clearInterval(timer);
-    // `refresh` changes with `waiting`; a new approval is read when it is tracked.
   }, [open, waiting, stream, refresh]);
 
   const tool = tools.find((t) => t.name === selected);
