@@ -23,9 +23,13 @@ const RiskReviewsPage = lazy(() => resources().then((m) => ({ default: m.RiskRev
 const AlertsPage = lazy(() => resources().then((m) => ({ default: m.AlertsPage })));
 const NotificationsPage = lazy(() => resources().then((m) => ({ default: m.NotificationsPage })));
 const EventsPage = lazy(() => resources().then((m) => ({ default: m.EventsPage })));
+const CustomerDetailPage = lazy(() => import("./pages/customers/CustomerDetailPage"));
+const RiskRulesPage = lazy(() => import("./pages/risk/RiskRulesPage"));
 const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
 const ApiKeysPage = lazy(() => import("./pages/settings/ApiKeysPage"));
+const AssistantPolicyPage = lazy(() => import("./pages/settings/AssistantPolicyPage"));
+const NotificationSettingsPage = lazy(() => import("./pages/settings/NotificationSettingsPage"));
 const TeamPage = lazy(() => import("./pages/settings/TeamPage"));
 const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
 const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
@@ -72,16 +76,20 @@ const router = createBrowserRouter(
         { path: "refunds", element: <RefundsPage /> },
         { path: "disputes", element: <DisputesPage /> },
         { path: "customers", element: <CustomersPage /> },
+        { path: "customers/:id", element: <CustomerDetailPage /> },
         { path: "balance", element: <BalancePage /> },
         { path: "payouts", element: <BalancePage /> },
         { path: "wallets", element: <WalletsPage /> },
         { path: "transfers", element: <TransfersPage /> },
         { path: "ledger", element: <LedgerPage /> },
         { path: "risk/reviews", element: <RiskReviewsPage /> },
+        { path: "risk/rules", element: <RiskRulesPage /> },
         { path: "compliance/alerts", element: <AlertsPage /> },
         { path: "compliance/audit", element: <AuditPage /> },
         { path: "agents/approvals", element: <ApprovalsPage /> },
         { path: "settings/api-keys", element: <ApiKeysPage /> },
+        { path: "settings/assistant-policy", element: <AssistantPolicyPage /> },
+        { path: "settings/notifications", element: <NotificationSettingsPage /> },
         { path: "settings/team", element: <TeamPage /> },
         { path: "settings/webhooks", element: <WebhooksPage /> },
         { path: "settings/webhooks/:id", element: <WebhookDeliveriesPage /> },

@@ -21,6 +21,7 @@ describe("error envelope", () => {
     ["agent_policy[max_amount_per_call]", ["agent_policy.max_amount_per_call"], "agent_policy.max_amount_per_call"],
     ["agent_policy[daily_limit][usd]", ["agent_policy.daily_limit"], "agent_policy.daily_limit"],
     ["scopes[0]", ["scopes", "name"], "scopes"],
+    ["expression:14", ["name", "expression"], "expression"],
     ["currency", ["amount"], null],
     [null, ["amount"], null],
   ])("maps param %j onto the form field", (param, fields, expected) => {

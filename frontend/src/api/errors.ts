@@ -56,7 +56,8 @@ export function toApiError(status: number, payload: unknown): ApiError {
  */
 export function fieldForParam(param: string | null | undefined, fields: readonly string[]): string | null {
   if (!param) return null;
-  const dotted = param.replace(/\[(\w+)\]/g, ".$1");
+  // "expression:14" (a character offset into the field, risk rules) names the field itself.
+  const dotted = param.replace(/:\d+$/, "").replace(/\[(\w+)\]/g, ".$1");
   let candidate = dotted;
   while (candidate) {
     if (fields.includes(candidate)) return candidate;

@@ -16,3 +16,5 @@ export interface ListPage<T> {
   has_more: boolean;
   next_cursor: string | null;
 }
+export type AssistantPolicy = S["AssistantPolicy"];
+export type AgentApproval = S["AgentApproval"];

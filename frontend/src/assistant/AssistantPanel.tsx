@@ -22,13 +22,32 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import Form from "@rjsf/mui";
 import type { RJSFSchema } from "@rjsf/utils";
 import validator from "@rjsf/validator-ajv8";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link } from "react-router";
 
+import { apiJson } from "../api/client";
+import type { AgentApproval } from "../api/types";
 import { useAuth } from "../auth/AuthProvider";
-import { JsonView } from "../components/common";
+import { JsonView, Money, StatusChip } from "../components/common";
 import { useStream } from "../live/useStream";
+import {
+  applyApproval,
+  approvalFromMessage,
+  approvalIdOf,
+  loadTracked,
+  openApprovals,
+  resultError,
+  resultLink,
+  saveTracked,
+  trackPending,
+  type Tracked,
+} from "./approvals";
 import { connect, formSchema, movesMoney, pageFor, resultObject, type ToolInfo } from "./mcp";
+
+const APPROVALS_PAGE = "/agents/approvals?status=pending";
+// Without the /ws/alerts stream (a role without risk:read or compliance:read, or a dropped
+// socket), the open approvals are read every few seconds instead.
+const POLL_MS = 4000;
 
 interface Outcome {
   tool: string;
@@ -49,7 +68,7 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [approvals, setApprovals] = useState<Record<string, string>>({});
+  const [approvals, setApprovals] = useState<Tracked>(() => loadTracked());
 
   useEffect(() => {
     let live = true;
@@ -71,17 +90,37 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
     };
   }, []);
 
-  useStream(
+  useEffect(() => saveTracked(approvals), [approvals]);
+
+  const stream = useStream(
     "/ws/alerts",
     (message) => {
-      const event = message.event as { type?: string; data?: { object?: { id?: string; status?: string } } } | undefined;
-      const obj = event?.data?.object;
-      if (message.type === "event" && event?.type?.startsWith("agent.approval") && obj?.id) {
-        setApprovals((current) => (obj.id! in current ? { ...current, [obj.id!]: obj.status ?? "decided" } : current));
-      }
+      const approval = approvalFromMessage(message);
+      if (approval) setApprovals((current) => applyApproval(current, approval));
     },
     open && (auth.can("risk:read") || auth.can("compliance:read")),
   );
+
+  // Read the open approvals' current state: when the panel opens (they may have been decided
+  // while it was closed), when the stream (re)connects, and on a timer while it is not open.
+  const waiting = openApprovals(approvals).join(",");
+  const refresh = useCallback(async () => {
+    for (const id of waiting.split(",").filter(Boolean)) {
+      try {
+        const approval = await apiJson<AgentApproval>(`/agent_approvals/${id}`);
+        setApprovals((current) => applyApproval(current, approval));
+      } catch {
+        // A transient failure: the next refresh or event catches up.
+      }
+    }
+  }, [waiting]);
+  useEffect(() => {
+    if (!open || !waiting) return;
+    void refresh();
+    if (stream === "open") return;
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [open, waiting, stream, refresh]);
 
   const tool = tools.find((t) => t.name === selected);
   const money = tool ? movesMoney(tool) : false;
@@ -94,8 +133,8 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
       const result = await client.callTool({ name: tool.name, arguments: money ? { ...args, dry_run: dryRun } : args });
       const body = resultObject(result as never);
       setOutcome({ tool: tool.name, dryRun, isError: Boolean(result.isError), body, args });
-      const approval = (body.approval ?? (body.status === "pending_approval" ? body.id : undefined)) as string | undefined;
-      if (approval) setApprovals((current) => ({ ...current, [approval]: "pending" }));
+      const approval = result.isError ? null : approvalIdOf(body);
+      if (approval) setApprovals((current) => trackPending(current, approval, tool.name, args));
     } catch (exc) {
       setError(String(exc));
     } finally {
@@ -103,7 +142,8 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
     }
   };
 
-  const link = outcome ? pageFor(outcome.body.id ?? (outcome.body.object as Record<string, unknown> | undefined)?.id) : null;
+  const pendingId = outcome && !outcome.isError && !outcome.dryRun ? approvalIdOf(outcome.body) : null;
+  const link = outcome && !pendingId ? pageFor(outcome.body.id ?? (outcome.body.object as Record<string, unknown> | undefined)?.id) : null;
 
   return (
     <Drawer anchor="right" open={open} onClose={onClose} slotProps={{ paper: { sx: { width: fullScreen ? "100%" : 480 } } }}>
@@ -167,13 +207,25 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
         {outcome && (
           <Box sx={{ mt: 2 }} data-testid="tool-result">
             <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: "center" }}>
-              <Chip label={outcome.dryRun ? "dry run: nothing changed" : outcome.isError ? "error" : String(outcome.body.status ?? "done")} color={outcome.isError ? "error" : outcome.dryRun ? "info" : "success"} />
+              <Chip
+                label={outcome.dryRun ? "dry run: nothing changed" : outcome.isError ? "error" : pendingId ? "waiting for approval" : String(outcome.body.status ?? "done")}
+                color={outcome.isError ? "error" : outcome.dryRun ? "info" : pendingId ? "warning" : "success"}
+              />
               {link && (
                 <Button component={Link} to={link} size="small" onClick={onClose}>
                   Open
                 </Button>
               )}
             </Stack>
+            {pendingId && (
+              <Alert severity="warning" sx={{ mb: 1 }} data-testid="pending-approval">
+                Above the assistant policy's approval threshold: nothing happened yet. {pendingId} waits for an admin on the{" "}
+                <Link to={APPROVALS_PAGE} onClick={onClose}>
+                  approvals page
+                </Link>
+                ; it updates below when decided.
+              </Alert>
+            )}
             {outcome.dryRun && !outcome.isError && (
               <Button variant="contained" color="warning" onClick={() => void call(outcome.args, false)} disabled={busy} sx={{ mb: 1, minHeight: 44 }}>
                 Confirm and run for real
@@ -183,13 +235,45 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
           </Box>
         )}
         {Object.keys(approvals).length > 0 && (
-          <Box sx={{ mt: 2 }} data-testid="assistant-approvals">
-            <Typography variant="subtitle2">Approvals</Typography>
-            {Object.entries(approvals).map(([id, status]) => (
-              <Typography key={id} data-approval={id}>
-                {id}: <strong>{status}</strong>
+          <Box sx={{ mt: 2 }} data-testid="assistant-approvals" aria-live="polite">
+            <Stack direction="row" sx={{ alignItems: "center" }}>
+              <Typography variant="subtitle2" component="h3" sx={{ flexGrow: 1 }}>
+                Approvals
               </Typography>
-            ))}
+              <Button component={Link} to={APPROVALS_PAGE} size="small" onClick={onClose} sx={{ minHeight: 44 }}>
+                Approvals page
+              </Button>
+              <Button size="small" onClick={() => setApprovals({})} sx={{ minHeight: 44 }}>
+                Clear
+              </Button>
+            </Stack>
+            {Object.values(approvals)
+              .reverse()
+              .map((approval) => {
+                const created = resultLink(approval);
+                const failure = resultError(approval);
+                return (
+                  <Box key={approval.id} data-approval={approval.id} data-status={approval.status} sx={{ py: 1, borderTop: 1, borderColor: "divider" }}>
+                    <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+                      <StatusChip status={approval.status} />
+                      <Typography variant="body2" sx={{ overflowWrap: "anywhere" }}>
+                        {approval.tool} {approval.amount !== null && <Money amount={approval.amount} currency={approval.currency} />} · {approval.id}
+                      </Typography>
+                    </Stack>
+                    {created && (
+                      <Button component={Link} to={created} size="small" onClick={onClose} sx={{ minHeight: 44 }}>
+                        Open {String(approval.result?.id)}
+                        {approval.result?.status ? ` (${String(approval.result.status)})` : ""}
+                      </Button>
+                    )}
+                    {failure && (
+                      <Typography variant="body2" color="error">
+                        {failure}
+                      </Typography>
+                    )}
+                  </Box>
+                );
+              })}
           </Box>
         )}
         {prompts.length > 0 && (

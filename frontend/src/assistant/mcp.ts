@@ -21,10 +21,41 @@ export function movesMoney(tool: ToolInfo): boolean {
   return Boolean(tool.inputSchema.properties && "dry_run" in tool.inputSchema.properties);
 }
 
-/** The tool's form schema: its input schema without `dry_run` (the panel drives that itself). */
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * A nullable property (`anyOf: [X, {"type": "null"}]`, or `type: [t, "null"]`) as plain X: the
+ * form would otherwise ask the user to pick "Option 1" before typing; an empty optional field is
+ * simply not sent. Other properties are returned unchanged.
+ */
+export function withoutNull(property: JsonSchema): JsonSchema {
+  const isNull = (branch: unknown) => (branch as JsonSchema | null)?.type === "null";
+  for (const keyword of ["anyOf", "oneOf"] as const) {
+    const branches = property[keyword];
+    if (!Array.isArray(branches) || !branches.some(isNull)) continue;
+    const rest = branches.filter((branch) => !isNull(branch)) as JsonSchema[];
+    if (rest.length !== 1) return property;
+    const outer: JsonSchema = { ...property };
+    delete outer[keyword];
+    if (outer.default === null) delete outer.default;
+    return { ...rest[0], ...outer };
+  }
+  if (Array.isArray(property.type) && property.type.includes("null")) {
+    const types = (property.type as string[]).filter((type) => type !== "null");
+    const plain: JsonSchema = { ...property, type: types.length === 1 ? types[0] : types };
+    if (plain.default === null) delete plain.default;
+    return plain;
+  }
+  return property;
+}
+
+/** The tool's form schema: its input schema without `dry_run` (the panel drives that itself),
+ * nullable properties as plain ones (`withoutNull`). */
 export function formSchema(tool: ToolInfo): ToolInfo["inputSchema"] {
-  const properties = { ...(tool.inputSchema.properties ?? {}) };
-  delete properties.dry_run;
+  const properties: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(tool.inputSchema.properties ?? {})) {
+    if (name !== "dry_run") properties[name] = withoutNull(property as JsonSchema);
+  }
   return { ...tool.inputSchema, properties, required: (tool.inputSchema.required ?? []).filter((r) => r !== "dry_run") };
 }
 
@@ -48,11 +79,11 @@ export function pageFor(id: unknown): string | null {
   const prefix = id.split("_")[0];
   const pages: Record<string, string> = {
     pay: `/payments/${id}`,
-    cus: `/customers?email=`,
+    cus: `/customers/${id}`,
     wal: `/wallets`,
     tr: `/transfers`,
     po: `/balance`,
-    apr: `/agents/approvals`,
+    appr: `/agents/approvals`,
     evt: `/developers/events/${id}`,
   };
   return prefix ? pages[prefix] ?? null : null;

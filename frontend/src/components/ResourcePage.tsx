@@ -5,7 +5,7 @@
  */
 import Button from "@mui/material/Button";
 import Stack from "@mui/material/Stack";
-import type { ReactNode } from "react";
+import { useRef, type ReactNode } from "react";
 
 import { apiJson } from "../api/client";
 import { useAuth, type Auth } from "../auth/AuthProvider";
@@ -61,7 +61,9 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
   const url = useUrlState();
   const [dialogName, dialogRow] = (url.values.dialog ?? "").split(":");
   const visibleActions = actions.filter((action) => allowed(auth, action));
-  const rows = new Map<string, T>();
+  // Kept across renders: the list's cells fill it while rendering (after this component), so a
+  // dialog opened on a row sees that row's values (an edit dialog's defaults) on the next render.
+  const rows = useRef(new Map<string, T>()).current;
   const close = () => url.set({ dialog: null });
 
   const actionColumn: Column<T>[] = visibleActions.length

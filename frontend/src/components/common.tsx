@@ -20,6 +20,7 @@ const STATUS_COLORS: Record<string, "success" | "error" | "warning" | "default" 
   active: "success",
   enabled: "success",
   approved: "success",
+  executed: "success",
   won: "success",
   failed: "error",
   canceled: "default",
@@ -96,5 +97,15 @@ export function Field({ label, children }: { label: string; children: ReactNode 
         {children}
       </Typography>
     </Box>
+  );
+}
+
+/** The state line of a settings form: "Saving…", "Unsaved changes", "Saved at <UTC>" or "Saved". */
+export function SaveState({ saving, dirty, savedAt, testId }: { saving: boolean; dirty: boolean; savedAt: Date | null; testId: string }) {
+  const text = saving ? "Saving…" : dirty ? "Unsaved changes" : savedAt ? `Saved at ${timestamp(savedAt.toISOString())} UTC` : "Saved";
+  return (
+    <Typography variant="body2" role="status" data-testid={testId}>
+      {text}
+    </Typography>
   );
 }

@@ -41,6 +41,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     section: "Risk & compliance",
     items: [
       { to: "/risk/reviews", label: "Risk reviews", scope: "risk:read" },
+      { to: "/risk/rules", label: "Risk rules", scope: "risk:read" },
       { to: "/compliance/alerts", label: "AML alerts", scope: "compliance:read" },
       { to: "/compliance/audit", label: "Audit log", scope: "compliance:read" },
       { to: "/agents/approvals", label: "Agent approvals", admin: true },
@@ -50,9 +51,11 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     section: "Settings",
     items: [
       { to: "/settings/api-keys", label: "API keys", admin: true },
+      { to: "/settings/assistant-policy", label: "Assistant policy" },
       { to: "/settings/webhooks", label: "Webhooks", scope: "webhooks:read" },
       { to: "/settings/team", label: "Team", admin: true },
       { to: "/notifications", label: "Notifications" },
+      { to: "/settings/notifications", label: "Notification preferences" },
       { to: "/developers/events", label: "Events", scope: "events:read" },
       { to: "/system", label: "System", staff: true },
     ],

@@ -35,7 +35,7 @@ export default function ApprovalsPage() {
     <ResourcePage<Row>
       title="Agent approvals"
       path="/agent_approvals"
-      filters={[{ name: "status", label: "Status", options: ["pending", "approved", "rejected", "expired", "completed", "failed"] }]}
+      filters={[{ name: "status", label: "Status", options: ["pending", "approved", "executed", "failed", "rejected", "expired"] }]}
       columns={[
         { field: "tool", header: "Tool" },
         { field: "amount", header: "Amount", render: (row) => <Money amount={row.amount as number} currency={row.currency as string} /> },

@@ -81,6 +81,7 @@ export function CustomersPage() {
     <ResourcePage<Row>
       title="Customers"
       path="/customers"
+      rowLink={(row) => `/customers/${row.id}`}
       filters={[{ name: "email", label: "Email" }]}
       columns={[
         { field: "name", header: "Name", render: text("name") },

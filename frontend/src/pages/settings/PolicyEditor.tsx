@@ -13,10 +13,15 @@ export default function PolicyEditor({
   value,
   onChange,
   errors = {},
+  disabled = false,
+  legend = "Agent policy",
 }: {
   value: PolicyForm;
   onChange: (value: PolicyForm) => void;
   errors?: Partial<Record<keyof PolicyForm, string>>;
+  /** Read-only display (a user who may not change the policy). */
+  disabled?: boolean;
+  legend?: string;
 }) {
   const field = (name: Exclude<keyof PolicyForm, "read_only">, label: string, helper?: string) => (
     <TextField
@@ -27,13 +32,14 @@ export default function PolicyEditor({
       helperText={errors[name] ?? helper}
       size="small"
       fullWidth
+      disabled={disabled}
       slotProps={{ htmlInput: { "data-field": `policy.${name}` } }}
     />
   );
   return (
     <Stack spacing={2} sx={{ mt: 1, border: "none", p: 0, m: 0 }} component="fieldset">
-      <legend>Agent policy</legend>
-      <TextField select label="Currency of the amounts below" value={value.currency} onChange={(e) => onChange({ ...value, currency: e.target.value })} size="small">
+      <legend>{legend}</legend>
+      <TextField select label="Currency of the amounts below" value={value.currency} onChange={(e) => onChange({ ...value, currency: e.target.value })} size="small" disabled={disabled}>
         {CURRENCIES.map((currency) => (
           <MenuItem key={currency} value={currency}>
             {currency.toUpperCase()}
@@ -52,9 +58,10 @@ export default function PolicyEditor({
         error={Boolean(errors.expires_at)}
         helperText={errors.expires_at}
         size="small"
+        disabled={disabled}
         slotProps={{ inputLabel: { shrink: true } }}
       />
-      <FormControlLabel control={<Checkbox checked={value.read_only} onChange={(e) => onChange({ ...value, read_only: e.target.checked })} />} label="Read-only (no tool that moves money)" />
+      <FormControlLabel control={<Checkbox checked={value.read_only} disabled={disabled} onChange={(e) => onChange({ ...value, read_only: e.target.checked })} />} label="Read-only (no tool that moves money)" />
     </Stack>
   );
 }

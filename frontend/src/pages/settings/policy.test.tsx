@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 
 import PolicyEditor from "./PolicyEditor";
-import { describeVerdict, emptyPolicyForm, policyFromForm, type PolicyForm } from "./policy";
+import { describeVerdict, emptyPolicyForm, formFromPolicy, policyFieldForParam, policyFromForm, type PolicyForm } from "./policy";
 
 const NOW = new Date("2026-11-30T00:00:00Z");
 
@@ -69,5 +69,32 @@ describe("agent policy editor model", () => {
     expect(latest.read_only).toBe(true);
     expect(screen.getByText("Too high.")).toBeInTheDocument();
     expect(policyFromForm(latest, NOW)).toMatchObject({ ok: true, policy: { max_amount_per_call: 2500, read_only: true } });
+  });
+
+  it("a stored policy becomes the form again (the assistant policy page), exactly", () => {
+    const stored = { max_amount_per_call: 10000, approval_above: 5050, daily_limit: { usd: 50000, jpy: 20000 }, allowed_tools: ["create_payment", "refund_payment"], expires_at: "2027-01-01T00:00:00Z", read_only: false };
+    const form = formFromPolicy(stored, "usd");
+    expect(form).toEqual({ currency: "usd", max_amount_per_call: "100.00", approval_above: "50.50", daily_limit: "usd=500.00, jpy=20000", allowed_tools: "create_payment, refund_payment", expires_at: "2027-01-01", read_only: false });
+    expect(policyFromForm(form, NOW)).toEqual({ ok: true, policy: stored });
+    expect(formFromPolicy(null, "eur")).toEqual({ ...emptyPolicyForm, currency: "eur" });
+    expect(formFromPolicy({ approval_above: 1000 }, "jpy").approval_above).toBe("1000");
+  });
+
+  it("maps a server error's param onto the editor's field", () => {
+    expect(policyFieldForParam("approval_above")).toBe("approval_above");
+    expect(policyFieldForParam("daily_limit[usd]")).toBe("daily_limit");
+    expect(policyFieldForParam("agent_policy[max_amount_per_call]")).toBe("max_amount_per_call");
+    expect(policyFieldForParam("allowed_tools[0]")).toBe("allowed_tools");
+    expect(policyFieldForParam("expires_at")).toBe("expires_at");
+    expect(policyFieldForParam("scopes")).toBeNull();
+    expect(policyFieldForParam(null)).toBeNull();
+  });
+
+  it("a read-only editor shows the policy and cannot be changed", () => {
+    render(<PolicyEditor value={{ ...emptyPolicyForm, approval_above: "12.00" }} onChange={() => undefined} disabled legend="Assistant policy" />);
+    expect(screen.getByLabelText("Approval above")).toBeDisabled();
+    expect(screen.getByLabelText("Approval above")).toHaveValue("12.00");
+    expect(screen.getByLabelText("Read-only (no tool that moves money)")).toBeDisabled();
+    expect(screen.getByText("Assistant policy")).toBeInTheDocument();
   });
 });

@@ -4,7 +4,7 @@
  * expires_at, read_only), amounts typed as decimals in the policy's currency and sent as integer
  * minor units. Errors are keyed by the field they belong to.
  */
-import { MoneyParseError, parseMoney } from "../../money/money";
+import { MoneyParseError, parseMoney, toDecimalString } from "../../money/money";
 
 export interface PolicyForm {
   currency: string;
@@ -98,4 +98,34 @@ export function describeVerdict(verdict: Verdict): string {
     return `Server: refused${field}${verdict.refusal ? ` (${verdict.refusal.message})` : ""}`;
   }
   return verdict.approval_required ? "Server: needs approval" : "Server: allowed";
+}
+
+/**
+ * The editor's form for a stored policy (the inverse of `policyFromForm`): minor units become
+ * the exact decimal strings of `currency` (the form's currency; a daily limit keeps its own),
+ * `expires_at` its UTC date. Null fields become empty strings (no limit).
+ */
+export function formFromPolicy(policy: Partial<AgentPolicy> | null | undefined, currency = "usd"): PolicyForm {
+  if (!policy) return { ...emptyPolicyForm, currency };
+  const amount = (value: number | null | undefined) => (value === null || value === undefined ? "" : toDecimalString(value, currency));
+  return {
+    currency,
+    max_amount_per_call: amount(policy.max_amount_per_call),
+    approval_above: amount(policy.approval_above),
+    daily_limit: Object.entries(policy.daily_limit ?? {})
+      .map(([code, limit]) => `${code}=${toDecimalString(limit, code)}`)
+      .join(", "),
+    allowed_tools: (policy.allowed_tools ?? []).join(", "),
+    expires_at: policy.expires_at ? policy.expires_at.slice(0, 10) : "",
+    read_only: Boolean(policy.read_only),
+  };
+}
+
+/** The editor field a server error's `param` belongs to (`daily_limit[usd]` → daily_limit,
+ * `agent_policy[approval_above]` → approval_above), or null when it names none. */
+export function policyFieldForParam(param: string | null | undefined): keyof PolicyForm | null {
+  if (!param) return null;
+  const fields: (keyof PolicyForm)[] = ["max_amount_per_call", "approval_above", "daily_limit", "allowed_tools", "expires_at", "read_only"];
+  const name = param.replace(/^agent_policy\[(\w+)\].*$/, "$1").replace(/[[.].*$/, "");
+  return fields.find((field) => field === name) ?? null;
 }
