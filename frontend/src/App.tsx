@@ -31,6 +31,15 @@ const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
 const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
 const SystemPage = lazy(() => import("./pages/SystemPage"));
 const EventDetail = lazy(() => import("./pages/SystemPage").then((m) => ({ default: m.EventDetailPage })));
+const analytics = () => import("./pages/analytics/AnalyticsPages");
+const RevenuePage = lazy(() => analytics().then((m) => ({ default: m.RevenuePage })));
+const CustomersAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.CustomersAnalyticsPage })));
+const SubscriptionsAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.SubscriptionsAnalyticsPage })));
+const FraudAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.FraudAnalyticsPage })));
+const reports = () => import("./pages/reports/ReportsPages");
+const ReportsListPage = lazy(() => reports().then((m) => ({ default: m.ReportsListPage })));
+const ReportBuilderPage = lazy(() => reports().then((m) => ({ default: m.ReportBuilderPage })));
+const ReportDetailPage = lazy(() => reports().then((m) => ({ default: m.ReportDetailPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const auth = useAuth();
@@ -81,6 +90,13 @@ const router = createBrowserRouter(
         { path: "developers/events", element: <EventsPage /> },
         { path: "developers/events/:id", element: <EventDetailRoute /> },
         { path: "system", element: <SystemPage /> },
+        { path: "analytics/revenue", element: <RevenuePage /> },
+        { path: "analytics/customers", element: <CustomersAnalyticsPage /> },
+        { path: "analytics/subscriptions", element: <SubscriptionsAnalyticsPage /> },
+        { path: "analytics/fraud", element: <FraudAnalyticsPage /> },
+        { path: "reports", element: <ReportsListPage /> },
+        { path: "reports/new", element: <ReportBuilderPage /> },
+        { path: "reports/:id", element: <ReportDetailPage /> },
         { path: "*", element: <NotFoundPage /> },
       ],
     },
