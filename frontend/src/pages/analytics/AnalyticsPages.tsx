@@ -40,9 +40,9 @@ import {
   formatRate,
   metricKind,
   metricLabel,
+  previousMetrics,
   rateChange,
   type AnalyticsSummary,
-  type CurrencyMetrics,
 } from "./summary";
 
 // What /analytics/timeseries accepts (generated from the server into the catalog).
@@ -136,7 +136,7 @@ function SummaryTable({ summary }: { summary: AnalyticsSummary }) {
     <>
       {currencies.map((currency) => {
         const now = summary.currencies[currency]!;
-        const before: CurrencyMetrics | undefined = summary.comparison?.currencies[currency];
+        const before = previousMetrics(summary, currency);
         return (
           <Box key={currency} sx={{ mb: 2 }}>
             <Typography variant="subtitle2">{currency.toUpperCase()}</Typography>

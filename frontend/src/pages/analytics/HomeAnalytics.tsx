@@ -22,6 +22,7 @@ import {
   amountChange,
   formatChange,
   formatRate,
+  previousMetrics,
   rateChange,
   utcDay,
   type AnalyticsSummary,
@@ -186,7 +187,7 @@ export function SummaryTiles({
           key={currency}
           currency={currency}
           today={today.currencies[currency]!}
-          previous={previous?.currencies[currency]}
+          previous={previousMetrics(rest, currency)}
         />
       ))}
       <Box sx={GRID}>

@@ -10,6 +10,8 @@ import {
   formatChange,
   liveSummaryReducer,
   metricKind,
+  NO_ACTIVITY,
+  previousMetrics,
   rateChange,
   type CurrencyMetrics,
   type SummaryFigures,
@@ -78,6 +80,20 @@ describe("comparisons", () => {
     expect(formatChange(rateChange(9000, 10000))).toBe("−10.00 pp");
     expect(formatChange(rateChange(null, 10000))).toBe("—");
     expect(formatChange({ kind: "new" })).toBe("new");
+  });
+
+  it("reads a currency absent from the previous period as no activity, and none without a comparison", () => {
+    const usd = metrics({ gross_volume: 100 });
+    const summary = { comparison: { currencies: { usd } } } as never;
+    expect(previousMetrics(summary, "usd")).toBe(usd);
+    expect(previousMetrics(summary, "eur")).toBe(NO_ACTIVITY);
+    expect(formatChange(amountChange(4321, previousMetrics(summary, "eur")!.gross_volume))).toBe(
+      "new",
+    );
+    expect(
+      formatChange(rateChange(5000, previousMetrics(summary, "eur")!.authorization_rate_bps)),
+    ).toBe("—");
+    expect(previousMetrics({ comparison: null } as never, "usd")).toBeUndefined();
   });
 
   it("knows metric kinds", () => {

@@ -156,7 +156,8 @@ export function DataTable<T>({
   testId?: string;
 }) {
   return (
-    <Box sx={{ overflowX: "auto", maxWidth: "100%" }}>
+    // Focusable and named, so a keyboard can scroll a wide table on a phone.
+    <Box role="region" aria-label={label} tabIndex={0} sx={{ overflowX: "auto", maxWidth: "100%" }}>
       <Table size="small" aria-label={label} data-testid={testId}>
         <TableHead>
           <TableRow>

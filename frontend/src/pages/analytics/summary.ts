@@ -175,3 +175,35 @@ export function metricLabel(metric: string): string {
   const text = metric.replace(/_bps$/, "").replace(/_/g, " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A currency's metrics in a window without any of its activity (rates and averages undefined). */
+export const NO_ACTIVITY: CurrencyMetrics = {
+  gross_volume: 0,
+  refunded_amount: 0,
+  dispute_loss_amount: 0,
+  fee_amount: 0,
+  dispute_fee_amount: 0,
+  net_sales: 0,
+  net_volume: 0,
+  successful_payment_count: 0,
+  failed_payment_count: 0,
+  average_payment_size: null,
+  refund_rate_bps: null,
+  dispute_rate_bps: null,
+  authorization_rate_bps: null,
+  fraud_block_rate_bps: null,
+  paying_customers: 0,
+  spend_per_customer: null,
+};
+
+/**
+ * The previous period's metrics of `currency`: undefined without a comparison; no activity when
+ * the comparison has no row for it (so this period's volume reads as "new", not "—").
+ */
+export function previousMetrics(
+  summary: AnalyticsSummary | undefined,
+  currency: string,
+): CurrencyMetrics | undefined {
+  if (!summary?.comparison) return undefined;
+  return summary.comparison.currencies[currency] ?? NO_ACTIVITY;
+}

@@ -261,6 +261,8 @@ function Builder({
   const [filterTexts, setFilterTexts] = useState<string[]>(() =>
     definition.filters.map((item) => filterValueToText(item.value)),
   );
+  // A fresh builder does not greet the user with "name is required" before they typed one.
+  const [nameTouched, setNameTouched] = useState(definition.name !== "");
   const update = (changes: Partial<ReportDefinition>) => onChange({ ...definition, ...changes });
   const toggle = (list: string[], item: string) =>
     list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
@@ -290,9 +292,12 @@ function Builder({
           size="small"
           label="Name"
           value={definition.name}
-          onChange={(event) => update({ name: event.target.value })}
-          error={Boolean(errorFor(errors, "name"))}
-          helperText={errorFor(errors, "name")}
+          onChange={(event) => {
+            setNameTouched(true);
+            update({ name: event.target.value });
+          }}
+          error={nameTouched && Boolean(errorFor(errors, "name"))}
+          helperText={nameTouched ? errorFor(errors, "name") : "Required to save"}
           sx={{ minWidth: 240 }}
         />
         <SelectField
