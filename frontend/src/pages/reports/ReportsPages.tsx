@@ -20,7 +20,7 @@ import Skeleton from "@mui/material/Skeleton";
 import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useDeferredValue, useEffect, useMemo, useState } from "react";
+import { useDeferredValue, useEffect, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 
 import { API_BASE, apiJson, authMiddleware } from "../../api/client";
@@ -565,7 +565,19 @@ export function ReportBuilderPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const auth = useAuth();
-  const definition = useMemo(() => readDraft(params.get("definition")), [params]);
+  // The draft is component state (a controlled form updates at once) written through to the
+  // URL, so the builder's state can be linked and survives a reload.
+  const [definition, change] = useState(() => readDraft(params.get("definition")));
+  useEffect(() => {
+    setParams(
+      (current) => {
+        const out = new URLSearchParams(current);
+        out.set("definition", JSON.stringify(definition));
+        return out;
+      },
+      { replace: true },
+    );
+  }, [definition, setParams]);
   const errors = validateDefinition(definition);
   const previewErrors = errors.filter((error) => error.param !== "name");
   const save = useMutation({
@@ -576,15 +588,6 @@ export function ReportBuilderPage() {
       navigate(`/reports/${report.id}`);
     },
   });
-  const change = (next: ReportDefinition) =>
-    setParams(
-      (current) => {
-        const out = new URLSearchParams(current);
-        out.set("definition", JSON.stringify(next));
-        return out;
-      },
-      { replace: true },
-    );
   return (
     <Box>
       <PageHeader
