@@ -61,6 +61,18 @@ GROUPABLE_METRICS: tuple[str, ...] = (
 )
 
 
+def timeseries_catalog() -> dict[str, list[str]]:
+    """What `/analytics/timeseries` accepts, as JSON for the dashboard (written by
+    `scripts/frontend.sh codegen` into frontend/src/pages/reports/catalog.json):
+    `{metrics, groupable_metrics, group_by, intervals}`."""
+    return {
+        "metrics": list(TIMESERIES_METRICS),
+        "groupable_metrics": list(GROUPABLE_METRICS),
+        "group_by": list(GROUP_BY_DIMENSIONS),
+        "intervals": list(INTERVALS),
+    }
+
+
 @dataclass(frozen=True)
 class Window:
     """A half-open window [start, end) (UTC instants) and the timezone it was asked in."""

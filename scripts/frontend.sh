@@ -51,6 +51,10 @@ codegen() {
     "$PY" manage.py spectacular --file "$FRONTEND/openapi.yaml"
     "$PY" -c 'import json; from mcp_payments.api.money import CURRENCY_EXPONENTS as c; print(json.dumps(c, indent=2))' \
         >"$FRONTEND/src/money/currencies.json"
+    # The report builder's whitelist (for the dashboard's client-side definition validation)
+    # and what /analytics/timeseries accepts.
+    "$PY" manage.py shell --no-imports -c 'import json; from analytics.metrics import timeseries_catalog as t; from analytics.reports.definition import definition_catalog as c; print(json.dumps({**c(), "timeseries": t()}, indent=2))' \
+        >"$FRONTEND/src/pages/reports/catalog.json"
     ensure_modules
     (cd "$FRONTEND" && npx openapi-typescript openapi.yaml -o src/api/schema.d.ts >/dev/null)
 }
@@ -78,7 +82,7 @@ codegen) codegen ;;
 check)
     codegen
     git diff --exit-code -- "$FRONTEND/openapi.yaml" "$FRONTEND/src/money/currencies.json" \
-        "$FRONTEND/src/api/schema.d.ts" || {
+        "$FRONTEND/src/api/schema.d.ts" "$FRONTEND/src/pages/reports/catalog.json" || {
         echo "frontend/openapi.yaml or schema.d.ts is stale: run 'bash scripts/frontend.sh codegen' and commit" >&2
         exit 1
     }

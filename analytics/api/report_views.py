@@ -38,6 +38,22 @@ class ReportListView(ApiView):
         return Response(ReportSerializer(report).data, status=201)
 
 
+class ReportPreviewView(ApiView):
+    """The builder's live preview: an unsaved definition run synchronously (at most 200 rows)."""
+
+    permission_classes = [IsAuthenticatedActor, ScopePermission]
+    required_scopes = {"POST": "analytics:read"}
+
+    @extend_schema(
+        operation_id="reports_preview",
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        tags=["reports"],
+    )
+    def post(self, request: Request) -> Response:
+        return Response(services.report_preview(context=self.ctx, definition=request.data))
+
+
 class ReportDetailView(ApiView):
     permission_classes = [IsAuthenticatedActor, ScopePermission]
     required_scopes = {"GET": "analytics:read", "DELETE": "reports:write"}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("analytics/customers", views.CustomersView.as_view()),
     path("analytics/mrr", views.MrrView.as_view()),
     path("reports", report_views.ReportListView.as_view()),
+    path("reports/preview", report_views.ReportPreviewView.as_view()),
     path("reports/<str:report_id>", report_views.ReportDetailView.as_view()),
     path("reports/<str:report_id>/run", report_views.ReportRunView.as_view()),
     path("reports/<str:report_id>/schedule", report_views.ReportScheduleView.as_view()),

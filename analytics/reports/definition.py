@@ -406,3 +406,27 @@ def date_range_bounds(date_range: dict[str, Any], today: date) -> tuple[date, da
             return today.replace(month=1, day=1), tomorrow
     first = today.replace(day=1)  # last_month
     return (first - timedelta(days=1)).replace(day=1), first
+
+
+def definition_catalog() -> dict[str, Any]:
+    """The builder's whitelist as JSON for the dashboard (`scripts/frontend.sh codegen` writes it
+    to frontend/src/pages/reports/catalog.json, so client-side validation cannot drift):
+    `{sources: {name: {time_field, metadata, fields: {name: kind}, metrics: {name: money}}},
+    ops, relative_ranges, intervals, max_limit, max_metadata_keys}`."""
+    return {
+        "sources": {
+            name: {
+                "time_field": source.time_field,
+                "metadata": source.metadata is not None,
+                "fields": {field: spec.kind for field, spec in source.fields.items()},
+                "metrics": {metric: spec.money for metric, spec in source.metrics.items()},
+            }
+            for name, source in SOURCES.items()
+            if name not in PENDING_SOURCES
+        },
+        "ops": list(OPS),
+        "relative_ranges": list(RELATIVE_RANGES),
+        "intervals": list(INTERVALS),
+        "max_limit": MAX_LIMIT,
+        "max_metadata_keys": MAX_METADATA_KEYS,
+    }

@@ -102,6 +102,37 @@ def _today(definition: dict[str, Any]) -> date:
     return timezone.now().astimezone(ZoneInfo(definition["timezone"])).date()
 
 
+PREVIEW_MAX_ROWS = 200
+
+
+def report_preview(*, context: AuthContext, definition: Any) -> dict[str, Any]:
+    """Run an unsaved definition for the builder's live preview: nothing is stored, audited
+    or emitted. Returns `{object: "report_preview", columns: [CSV header], rows: [at most
+    PREVIEW_MAX_ROWS rows, as a run's], truncated: bool}`. Raises InvalidRequest (param) for an
+    invalid definition, or `preview_timeout` (400) when REPORT_SYNC_TIMEOUT_MS cancels it."""
+    normalized = definition_validate(definition)
+    try:
+        rows = report_query_execute(
+            normalized,
+            merchant_id=merchant_id_of(context),
+            today=_today(normalized),
+            max_rows=PREVIEW_MAX_ROWS + 1,
+            timeout_ms=settings.REPORT_SYNC_TIMEOUT_MS,
+        )
+    except OperationalError as exc:
+        raise InvalidRequest(
+            "The preview took too long; narrow the range or run the report.",
+            param="date_range",
+            code="preview_timeout",
+        ) from exc
+    return {
+        "object": "report_preview",
+        "columns": csv_columns(normalized),
+        "rows": rows[:PREVIEW_MAX_ROWS],
+        "truncated": len(rows) > PREVIEW_MAX_ROWS,
+    }
+
+
 def report_run(*, context: AuthContext, report_id: str, scheduled: bool = False) -> ReportRun:
     """Run a report: synchronously when it fits (≤ REPORT_SYNC_MAX_ROWS rows within
     REPORT_SYNC_TIMEOUT_MS), else `pending` and queued on `analytics` (after commit)."""

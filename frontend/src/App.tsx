@@ -43,6 +43,15 @@ const CouponsPage = lazy(() => billing().then((m) => ({ default: m.CouponsPage }
 const TestClocksPage = lazy(() => billing().then((m) => ({ default: m.TestClocksPage })));
 const SubscriptionDetailPage = lazy(() => import("./pages/billing/SubscriptionDetailPage"));
 const InvoiceDetailPage = lazy(() => import("./pages/billing/InvoiceDetailPage"));
+const analytics = () => import("./pages/analytics/AnalyticsPages");
+const RevenuePage = lazy(() => analytics().then((m) => ({ default: m.RevenuePage })));
+const CustomersAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.CustomersAnalyticsPage })));
+const SubscriptionsAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.SubscriptionsAnalyticsPage })));
+const FraudAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.FraudAnalyticsPage })));
+const reports = () => import("./pages/reports/ReportsPages");
+const ReportsListPage = lazy(() => reports().then((m) => ({ default: m.ReportsListPage })));
+const ReportBuilderPage = lazy(() => reports().then((m) => ({ default: m.ReportBuilderPage })));
+const ReportDetailPage = lazy(() => reports().then((m) => ({ default: m.ReportDetailPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const auth = useAuth();
@@ -104,6 +113,13 @@ const router = createBrowserRouter(
         { path: "billing/products", element: <ProductsPage /> },
         { path: "billing/coupons", element: <CouponsPage /> },
         { path: "billing/test-clocks", element: <TestClocksPage /> },
+        { path: "analytics/revenue", element: <RevenuePage /> },
+        { path: "analytics/customers", element: <CustomersAnalyticsPage /> },
+        { path: "analytics/subscriptions", element: <SubscriptionsAnalyticsPage /> },
+        { path: "analytics/fraud", element: <FraudAnalyticsPage /> },
+        { path: "reports", element: <ReportsListPage /> },
+        { path: "reports/new", element: <ReportBuilderPage /> },
+        { path: "reports/:id", element: <ReportDetailPage /> },
         { path: "*", element: <NotFoundPage /> },
       ],
     },

@@ -19,6 +19,16 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     ],
   },
   {
+    section: "Analytics",
+    items: [
+      { to: "/analytics/revenue", label: "Revenue", scope: "analytics:read" },
+      { to: "/analytics/customers", label: "Customer analytics", scope: "analytics:read" },
+      { to: "/analytics/subscriptions", label: "Subscriptions (MRR)", scope: "analytics:read" },
+      { to: "/analytics/fraud", label: "Fraud", scope: "analytics:read" },
+      { to: "/reports", label: "Reports", scope: "analytics:read" },
+    ],
+  },
+  {
     section: "Money",
     items: [
       { to: "/balance", label: "Balance & payouts", scope: "wallets:read" },

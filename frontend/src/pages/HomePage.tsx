@@ -1,6 +1,7 @@
 /**
- * Home: today's KPI tiles from the `/ws/dashboard` snapshot and its deltas, balances, next
- * payouts, and the live feed of `/ws/payments` (new events invalidate the payments queries).
+ * Home: today's KPI tiles from the `/ws/dashboard` snapshot and its deltas (the `summary`
+ * metrics, compared with yesterday's from `/analytics/summary`), the gross-volume chart, balances,
+ * next payouts, and the live feed of `/ws/payments` (new events invalidate the payments queries).
  */
 import Box from "@mui/material/Box";
 import Card from "@mui/material/Card";
@@ -18,49 +19,14 @@ import { apiJson } from "../api/client";
 import { fetchPage } from "../api/lists";
 import { useAuth } from "../auth/AuthProvider";
 import { Money, PageHeader, StatusChip } from "../components/common";
-import { dashboardReducer, emptyFeed, emptyFigures, feedReducer, type CurrencyFigures, type LiveEvent } from "../live/reducer";
+import { dashboardReducer, emptyFeed, emptyFigures, feedReducer, type LiveEvent } from "../live/reducer";
 import { useStream } from "../live/useStream";
+import { GrossVolumeCard, SummaryTiles, useDaySummary } from "./analytics/HomeAnalytics";
+import { emptyLiveSummary, liveSummaryReducer, utcDay } from "./analytics/summary";
 
 interface BalanceAmount {
   amount: number;
   currency: string;
-}
-
-function Tile({ label, value, testId }: { label: string; value: React.ReactNode; testId: string }) {
-  return (
-    <Card variant="outlined" sx={{ height: "100%" }}>
-      <CardContent>
-        <Typography variant="body2" color="text.secondary">
-          {label}
-        </Typography>
-        <Typography variant="h5" component="p" data-testid={testId} sx={{ fontVariantNumeric: "tabular-nums" }}>
-          {value}
-        </Typography>
-      </CardContent>
-    </Card>
-  );
-}
-
-function rate(bps: number | null | undefined): string {
-  if (bps === null || bps === undefined) return "—";
-  return `${Math.floor(bps / 100)}.${String(bps % 100).padStart(2, "0")} %`;
-}
-
-export function CurrencyTiles({ currency, figures }: { currency: string; figures: CurrencyFigures }) {
-  const attempts = figures.payments_count + figures.failed_count;
-  const refundRate = attempts ? Math.round((figures.refunds_count * 10000) / Math.max(figures.payments_count, 1)) : null;
-  const disputeRate = attempts ? Math.round((figures.disputes_count * 10000) / Math.max(figures.payments_count, 1)) : null;
-  const net = figures.gross_volume - figures.refunds_volume;
-  return (
-    <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", sm: "repeat(2, 1fr)", md: "repeat(3, 1fr)" }, mb: 3 }} data-currency={currency}>
-      <Tile label={`Gross volume · ${currency.toUpperCase()}`} value={<Money amount={figures.gross_volume} currency={currency} />} testId={`tile-gross-${currency}`} />
-      <Tile label="Net (gross − refunds)" value={<Money amount={net} currency={currency} />} testId={`tile-net-${currency}`} />
-      <Tile label="Successful payments" value={figures.payments_count} testId={`tile-count-${currency}`} />
-      <Tile label="Authorization rate" value={rate(figures.success_rate_bps)} testId={`tile-rate-${currency}`} />
-      <Tile label="Refund rate" value={rate(refundRate)} testId={`tile-refund-rate-${currency}`} />
-      <Tile label="Dispute rate" value={rate(disputeRate)} testId={`tile-dispute-rate-${currency}`} />
-    </Box>
-  );
 }
 
 function eventLink(event: LiveEvent): string | null {
@@ -77,9 +43,19 @@ export default function HomePage() {
   const queryClient = useQueryClient();
   const [figures, dispatchFigures] = useReducer(dashboardReducer, emptyFigures);
   const [feed, dispatchFeed] = useReducer(feedReducer, emptyFeed);
+  const [liveSummary, dispatchSummary] = useReducer(liveSummaryReducer, emptyLiveSummary);
   const canAnalytics = auth.can("analytics:read");
   const canPayments = auth.can("payments:read");
-  const dashboardStatus = useStream("/ws/dashboard", (m) => dispatchFigures(m as never), canAnalytics);
+  const dashboardStatus = useStream(
+    "/ws/dashboard",
+    (m) => {
+      dispatchFigures(m as never);
+      dispatchSummary(m as never);
+    },
+    canAnalytics,
+  );
+  const today = liveSummary.day ?? figures.day ?? utcDay(new Date());
+  const summary = useDaySummary(today, canAnalytics);
   useStream(
     "/ws/payments",
     (message) => {
@@ -101,7 +77,7 @@ export default function HomePage() {
     queryFn: () => fetchPage<{ id: string; amount: number; currency: string; status: string; arrival_date?: string }>("/payouts", { limit: 5 }),
     enabled: auth.can("wallets:read"),
   });
-  const currencies = Object.keys(figures.currencies).sort();
+  const currencies = Object.keys(liveSummary.figures?.currencies ?? summary.data?.currencies ?? figures.currencies).sort();
 
   return (
     <Box>
@@ -114,9 +90,8 @@ export default function HomePage() {
           {figures.version ? "No payments yet today." : "Waiting for today's figures…"}
         </Typography>
       )}
-      {currencies.map((currency) => (
-        <CurrencyTiles key={currency} currency={currency} figures={figures.currencies[currency]!} />
-      ))}
+      <SummaryTiles live={liveSummary.figures} rest={summary.data} />
+      {canAnalytics && <GrossVolumeCard today={today} enabled={canAnalytics} />}
       <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" } }}>
         <Card variant="outlined">
           <CardContent>

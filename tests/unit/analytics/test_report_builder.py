@@ -379,3 +379,36 @@ def test_delete_and_other_merchants(api, payments, other_merchant, client_for):
     assert api.delete(f"/api/v1/reports/{report['id']}").json()["deleted"] is True
     assert api.get(f"/api/v1/reports/{report['id']}").status_code == 404
     assert ReportRun.objects.count() == 0
+
+
+def test_preview_runs_an_unsaved_definition_and_stores_nothing(api, payments):
+    body = definition("payments", ["count", "gross_volume"], ["currency"], sort=["currency"])
+    before = (AuditEntry.objects.count(), Event.objects.count())
+
+    response = api.post("/api/v1/reports/preview", body, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json() == {
+        "object": "report_preview",
+        "columns": ["currency", "count", "gross_volume", "gross_volume_decimal"],
+        "rows": [
+            {"currency": "eur", "count": 1, "gross_volume": 700, "gross_volume_decimal": "7.00"},
+            {
+                "currency": "usd",
+                "count": 3,
+                "gross_volume": 6_239,
+                "gross_volume_decimal": "62.39",
+            },
+        ],
+        "truncated": False,
+    }
+    assert Report.objects.count() == 0 and ReportRun.objects.count() == 0
+    assert (AuditEntry.objects.count(), Event.objects.count()) == before
+
+    refused = api.post(
+        "/api/v1/reports/preview",
+        {"name": "x", "source": "payments", "metrics": ["gross_volume"]},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["param"] == "dimensions"
