@@ -5376,7 +5376,10 @@ export interface components {
          *     only true/false, an integer only an integer, a string enum only a string.
          */
         WebhookEndpointCreateRequest: {
-            /** @description https URL (API.md §5). */
+            /**
+             * Format: uri
+             * @description Live endpoints: https only, to a host whose every address is public. Sandbox endpoints: https, or http only to 127.0.0.1, [::1] or localhost; private and link-local addresses are refused in both. No credentials (user:pass@), no spaces or control characters.
+             */
             url: string;
             /** @description Event types (API.md §4), or ["*"] for all. */
             enabled_events: string[];
@@ -5406,6 +5409,10 @@ export interface components {
          *     only true/false, an integer only an integer, a string enum only a string.
          */
         WebhookEndpointUpdateRequest: {
+            /**
+             * Format: uri
+             * @description Live endpoints: https only, to a host whose every address is public. Sandbox endpoints: https, or http only to 127.0.0.1, [::1] or localhost; private and link-local addresses are refused in both. No credentials (user:pass@), no spaces or control characters.
+             */
             url?: string;
             enabled_events?: string[];
             description?: string;
@@ -10580,6 +10587,15 @@ export interface operations {
                     "application/json": components["schemas"]["Invoice"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -12237,6 +12253,15 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -12630,6 +12655,15 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -12844,6 +12878,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Payout"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -14008,6 +14051,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -16349,6 +16401,15 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -16537,6 +16598,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -18290,6 +18360,15 @@ export interface operations {
                     "application/json": components["schemas"]["Transfer"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -18666,6 +18745,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferBatch"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             400: {
@@ -19152,6 +19240,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
