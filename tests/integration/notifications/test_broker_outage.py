@@ -22,7 +22,12 @@ from mcp_payments.events.processing import deliver
 from notifications.models import WebhookDelivery
 from tests.fixtures.rabbitmq import celery_broker
 from tests.integration.conftest import wait_until
-from tests.integration.notifications.test_webhooks_e2e import card_method, card_payment, consuming
+from tests.integration.notifications.test_webhooks_e2e import (
+    card_method,
+    card_payment,
+    consuming,
+    subscribe,
+)
 from tests.unit.notifications.conftest import published
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,13 +45,7 @@ def webhook_pipeline(processes, private_broker, rabbitmq, events_namespace, api,
     """An endpoint for `payment.succeeded` at the signing receiver; the relay, the notifications
     consumer and one webhook worker with an embedded beat, all on the private node and ready."""
     queue = f"{events_namespace.prefix}webhooks"
-    created = api.post(
-        "/api/v1/webhook_endpoints",
-        {"url": signing_receiver.url, "enabled_events": ["payment.succeeded"]},
-        format="json",
-    )
-    assert created.status_code == 201, created.json()
-    signing_receiver.secret = created.json()["secret"]
+    subscribe(api, signing_receiver)
     hostname = f"outage-{events_namespace.token}@{socket.gethostname()}"
     schedule = processes.logs / "beat-schedule"
     processes.relay()

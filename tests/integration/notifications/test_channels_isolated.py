@@ -22,6 +22,7 @@ from tests.integration.notifications.test_webhooks_e2e import (
     card_method,
     card_payment,
     consuming,
+    subscribe,
     worker_answers,
 )
 
@@ -88,13 +89,7 @@ def test_a_webhook_arrives_signed_within_5_s_while_500_emails_fail(
 ):
     prefix = events_namespace.prefix
     queues = {name: f"{prefix}{name}" for name in ("webhooks", "email", "sms", "notifications")}
-    created = api.post(
-        "/api/v1/webhook_endpoints",
-        {"url": signing_receiver.url, "enabled_events": ["payment.succeeded"]},
-        format="json",
-    )
-    assert created.status_code == 201, created.json()
-    signing_receiver.secret = created.json()["secret"]
+    subscribe(api, signing_receiver)
     try:
         with smtp() as smtp_port:
             env = {

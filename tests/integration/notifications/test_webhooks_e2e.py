@@ -86,6 +86,19 @@ def worker_answers(hostname: str) -> bool:
     return bool(app.control.ping([hostname], timeout=1.0))
 
 
+def subscribe(api, receiver: SigningReceiver) -> dict:
+    """A webhook endpoint of the API client's merchant for `payment.succeeded` at `receiver`,
+    which then checks signatures with its secret; returns the endpoint."""
+    created = api.post(
+        "/api/v1/webhook_endpoints",
+        {"url": receiver.url, "enabled_events": ["payment.succeeded"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    receiver.secret = created.json()["secret"]
+    return created.json()
+
+
 def card_method(api) -> str:
     """A new card payment method (tok_visa) of the API client's merchant; its id."""
     method = api.post(
@@ -113,14 +126,7 @@ def test_a_payment_through_the_api_produces_a_signed_webhook_within_seconds(
 ):
     queue = f"{events_namespace.prefix}webhooks"
     hostname = f"notif-{events_namespace.token}@{socket.gethostname()}"
-    created = api.post(
-        "/api/v1/webhook_endpoints",
-        {"url": signing_receiver.url, "enabled_events": ["payment.succeeded"]},
-        format="json",
-    )
-    assert created.status_code == 201, created.json()
-    endpoint = created.json()
-    signing_receiver.secret = endpoint["secret"]
+    endpoint = subscribe(api, signing_receiver)
 
     processes.relay()
     processes.consumer("notifications", WEBHOOKS_QUEUE=queue)
