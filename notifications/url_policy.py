@@ -17,6 +17,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2048
+# What every accepted URL looks like (the OpenAPI `pattern`; `check_url` and `resolve_target`
+# enforce more: the scheme per mode, the host's addresses): http(s), a non-empty authority without
+# credentials, no space or control character anywhere.
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x20\x7f@/?#]+(?:[/?#][^\x00-\x20\x7f]*)?$"
+URL_RULES = (
+    "Live endpoints: https only, to a host whose every address is public. Sandbox endpoints: "
+    "https, or http only to 127.0.0.1, [::1] or localhost; private and link-local addresses are "
+    "refused in both. No credentials (user:pass@), no spaces or control characters."
+)
 LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

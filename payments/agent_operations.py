@@ -4,6 +4,7 @@ how an approved REST-only call runs again. Tools' operations are registered by t
 from typing import Any
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.api.serializers import valid
 from payments.api.serializers import PaymentConfirmSerializer
 from payments.representations import PaymentSerializer
 from payments.services.payments import payment_confirm
@@ -12,8 +13,7 @@ from payments.services.payments import payment_confirm
 def confirm_payment(context: AuthContext, arguments: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """`POST /payments/{id}/confirm` with its stored body: (200, the payment)."""
     body = {key: value for key, value in arguments.items() if key != "id"}
-    serializer = PaymentConfirmSerializer(data=body)
-    serializer.is_valid(raise_exception=True)
+    serializer = valid(PaymentConfirmSerializer, body)
     payment = payment_confirm(
         context=context,
         payment_id=arguments["id"],

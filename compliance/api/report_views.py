@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import valid
 from mcp_payments.api.views import ApiView
 
 from ..reports import services
@@ -44,8 +45,7 @@ class ComplianceReportListView(ApiView):
         tags=["compliance"],
     )
     def post(self, request: Request) -> Response:
-        data = ComplianceReportRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(ComplianceReportRequestSerializer, request.data)
         report = services.compliance_report_request(context=self.ctx, **data.validated_data)
         return Response(ComplianceReportSerializer(report).data, status=202)
 

@@ -10,7 +10,7 @@ from compliance.models import AlertStatus, ReviewStatus
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
 from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
-from mcp_payments.api.serializers import StrictSerializer
+from mcp_payments.api.serializers import StrictSerializer, valid
 from mcp_payments.api.views import ApiView
 
 from ..alerts import alert_resolve
@@ -54,8 +54,7 @@ class RiskReviewDecisionView(ApiView):
 
     @extend_schema(request=DecisionSerializer, responses=RiskReviewSerializer)
     def post(self, request: Request, review_id: str) -> Response:
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(DecisionSerializer, request.data)
         review = risk_review_decide(
             context=self.ctx,
             review_id=review_id,
@@ -94,7 +93,6 @@ class AlertResolveView(ApiView):
         responses=AlertSerializer,
     )
     def post(self, request: Request, alert_id: str) -> Response:
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(DecisionSerializer, request.data)
         alert = alert_resolve(context=self.ctx, alert_id=alert_id, note=data.validated_data["note"])
         return Response(AlertSerializer(alert).data)

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import validated
 from mcp_payments.api.views import ApiView
 
 from ..representations import BlockListEntrySerializer, CustomerKycSerializer, RiskRuleSerializer
@@ -19,12 +20,6 @@ from .rule_serializers import (
 )
 
 _PERMISSIONS = [IsAuthenticatedActor, ScopePermission]
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class RiskRuleListView(ApiView):
@@ -43,7 +38,7 @@ class RiskRuleListView(ApiView):
         responses={201: RiskRuleSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(RiskRuleCreateSerializer, request.data)
+        data = validated(RiskRuleCreateSerializer, request.data)
         rule = rules.risk_rule_create(context=self.ctx, **data)
         return Response(RiskRuleSerializer(rule).data, status=201)
 
@@ -63,7 +58,7 @@ class RiskRuleDetailView(ApiView):
         responses=RiskRuleSerializer,
     )
     def post(self, request: Request, rule_id: str) -> Response:
-        data = _valid(RiskRuleUpdateSerializer, request.data)
+        data = validated(RiskRuleUpdateSerializer, request.data)
         rule = rules.risk_rule_update(context=self.ctx, rule_id=rule_id, **data)
         return Response(RiskRuleSerializer(rule).data)
 
@@ -101,7 +96,7 @@ class BlockListView(ApiView):
         responses={201: BlockListEntrySerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(BlockListCreateSerializer, request.data)
+        data = validated(BlockListCreateSerializer, request.data)
         entry = block_list.block_list_add(context=self.ctx, **data)
         return Response(BlockListEntrySerializer(entry).data, status=201)
 
@@ -124,7 +119,7 @@ class CustomerKycView(ApiView):
         operation_id="customers_kyc", request=KycSerializer, responses=CustomerKycSerializer
     )
     def post(self, request: Request, customer_id: str) -> Response:
-        data = _valid(KycSerializer, request.data)
+        data = validated(KycSerializer, request.data)
         record = kyc.customer_kyc_set(
             context=self.ctx, customer_id=customer_id, status=data["status"]
         )

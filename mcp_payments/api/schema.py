@@ -1,4 +1,6 @@
-"""OpenAPI generation: every operation documents the error envelope of API.md §1."""
+"""OpenAPI generation: every operation documents the error envelope of API.md §1, and every
+money operation that can wait for a human's approval documents its 202 (the pending
+`agent_approval`)."""
 
 from typing import Any
 
@@ -6,6 +8,8 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from mcp_payments.agents.representations import AgentApprovalSerializer
 
 from .pagination import MAX_LIMIT, MAX_LIST_LIMIT_DOC
 
@@ -43,6 +47,12 @@ _ERROR_STATUSES = {
     "500": "Internal error (the envelope, never a trace; code internal_error)",
 }
 
+
+_APPROVAL_DESCRIPTION = (
+    "Waiting for approval: the caller's agent policy requires a human to approve this amount "
+    "(approval_above). The pending agent_approval; once decided, the same request (or the "
+    "approval's retry) gets the operation's own answer."
+)
 
 MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
 _TIMESTAMP = {"type": "integer", "minimum": 0, "maximum": MAX_TIMESTAMP}
@@ -135,6 +145,13 @@ class ApiAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if not self.path.startswith("/api/v1/"):
             return responses
+        if self.method == "POST" and getattr(self.view, "approvable", False):
+            # ApiView._pending_approval: a caller's agent policy asks a human first.
+            response = self._get_response_for_code(
+                AgentApprovalSerializer, "202", direction=direction
+            )
+            response["description"] = _APPROVAL_DESCRIPTION
+            responses.setdefault("202", response)
         for status, description in _ERROR_STATUSES.items():
             if status in responses:
                 continue

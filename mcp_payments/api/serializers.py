@@ -62,6 +62,19 @@ def _strict_types(field: serializers.Field, value: Any) -> Any:
     return None
 
 
+def valid(serializer_class: type[serializers.Serializer], data: Any) -> serializers.Serializer:
+    """`serializer_class(data=data)`, validated: the one way views check a request body. Raises
+    DRF's ValidationError (400 `invalid_request_error` with the field as `param`)."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """The validated data of `valid(serializer_class, data)`, as a plain dict."""
+    return dict(valid(serializer_class, data).validated_data)
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not declare (`parameter_unknown`, with `param` set), and values of
     the wrong JSON type (`parameter_invalid`): a string field takes only a string, a boolean

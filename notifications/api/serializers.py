@@ -1,12 +1,32 @@
 """Input shapes of the notifications API (types only: the services validate the values)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mcp_payments.api.serializers import MetadataField, StrictSerializer
 
+from ..url_policy import MAX_URL_LENGTH, URL_PATTERN, URL_RULES
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "uri",
+        "minLength": 1,
+        "maxLength": MAX_URL_LENGTH,
+        "pattern": URL_PATTERN,
+        "description": URL_RULES,
+    }
+)
+class WebhookUrlField(serializers.CharField):
+    """A webhook endpoint's URL: a string here; url_policy checks it (its rules documented)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=MAX_URL_LENGTH, **kwargs)
+
 
 class WebhookEndpointCreateSerializer(StrictSerializer):
-    url = serializers.CharField(max_length=2048, help_text="https URL (API.md §5).")
+    url = WebhookUrlField()
     enabled_events = serializers.ListField(
         child=serializers.CharField(max_length=64),
         min_length=1,
@@ -20,7 +40,7 @@ class WebhookEndpointCreateSerializer(StrictSerializer):
 
 
 class WebhookEndpointUpdateSerializer(StrictSerializer):
-    url = serializers.CharField(max_length=2048, required=False)
+    url = WebhookUrlField(required=False)
     enabled_events = serializers.ListField(
         child=serializers.CharField(max_length=64), min_length=1, max_length=100, required=False
     )

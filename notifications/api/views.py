@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
 from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import valid
 from mcp_payments.api.views import ApiView
 from notifications import selectors
 from notifications.enums import DeliveryStatus, EndpointStatus
@@ -67,8 +68,7 @@ class WebhookEndpointListView(ApiView):
         responses={201: WebhookEndpointWithSecretSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = WebhookEndpointCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(WebhookEndpointCreateSerializer, request.data)
         endpoint, secret = endpoints.webhook_endpoint_create(
             context=self.ctx, **data.validated_data
         )
@@ -90,8 +90,7 @@ class WebhookEndpointDetailView(ApiView):
         responses={200: WebhookEndpointSerializer},
     )
     def post(self, request: Request, endpoint_id: str) -> Response:
-        data = WebhookEndpointUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(WebhookEndpointUpdateSerializer, request.data)
         endpoint = endpoints.webhook_endpoint_update(
             context=self.ctx, endpoint_id=endpoint_id, **data.validated_data
         )
@@ -208,8 +207,7 @@ class NotificationPreferencesView(ApiView):
     )
     def put(self, request: Request) -> Response:
         selectors.require_dashboard_user(self.ctx)
-        data = NotificationPreferencesUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(NotificationPreferencesUpdateSerializer, request.data)
         preferences = inapp.preferences_update(
             context=self.ctx,
             channels=data.validated_data.get("channels"),

@@ -9,6 +9,7 @@ from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermiss
 from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.schema import ErrorSerializer
+from mcp_payments.api.serializers import validated
 from mcp_payments.api.views import ApiView
 from payments import selectors
 from payments.enums import DisputeStatus, PaymentStatus
@@ -35,12 +36,6 @@ from .serializers import (
 
 _PERMISSIONS = [IsAuthenticatedActor, ScopePermission]
 _DECLINED = OpenApiResponse(ErrorSerializer, description="Card declined; carries `payment`.")
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class PaymentFilter(ListFilterSet):
@@ -73,7 +68,7 @@ class PaymentMethodListView(ApiView):
         responses={201: PaymentMethodSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(PaymentMethodCreateSerializer, request.data)
+        data = validated(PaymentMethodCreateSerializer, request.data)
         method = payment_methods.payment_method_create(
             context=self.ctx,
             token=data["card"]["token"],
@@ -135,7 +130,7 @@ class PaymentListView(ApiView):
         responses={201: PaymentSerializer, 402: _DECLINED},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(PaymentCreateSerializer, request.data)
+        data = validated(PaymentCreateSerializer, request.data)
         payment = payment_services.payment_create(
             context=self.ctx, request=payment_services.PaymentRequest(**data)
         )
@@ -166,7 +161,7 @@ class PaymentConfirmView(ApiView):
         responses={200: PaymentSerializer, 402: _DECLINED},
     )
     def post(self, request: Request, payment_id: str) -> Response:
-        data = _valid(PaymentConfirmSerializer, request.data)
+        data = validated(PaymentConfirmSerializer, request.data)
         payment = payment_services.payment_confirm(
             context=self.ctx, payment_id=payment_id, payment_method=data.get("payment_method")
         )
@@ -184,7 +179,7 @@ class PaymentCaptureView(ApiView):
         responses=PaymentSerializer,
     )
     def post(self, request: Request, payment_id: str) -> Response:
-        data = _valid(PaymentCaptureSerializer, request.data)
+        data = validated(PaymentCaptureSerializer, request.data)
         payment = payment_services.payment_capture(
             context=self.ctx,
             payment_id=payment_id,
@@ -202,7 +197,7 @@ class PaymentCancelView(ApiView):
         operation_id="payments_cancel", request=PaymentCancelSerializer, responses=PaymentSerializer
     )
     def post(self, request: Request, payment_id: str) -> Response:
-        data = _valid(PaymentCancelSerializer, request.data)
+        data = validated(PaymentCancelSerializer, request.data)
         payment = payment_services.payment_cancel(
             context=self.ctx, payment_id=payment_id, reason=data["cancellation_reason"]
         )
@@ -222,7 +217,7 @@ class SandboxThreeDSecureView(ApiView):
         responses={200: PaymentSerializer, 402: _DECLINED},
     )
     def post(self, request: Request, payment_id: str) -> Response:
-        data = _valid(ThreeDSecureSerializer, request.data)
+        data = validated(ThreeDSecureSerializer, request.data)
         payment = payment_services.payment_complete_3ds(
             context=self.ctx, payment_id=payment_id, succeeded=data["result"] == "succeed"
         )
@@ -250,7 +245,7 @@ class RefundListView(ApiView):
         responses={201: RefundSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(RefundCreateSerializer, request.data)
+        data = validated(RefundCreateSerializer, request.data)
         refund = refunds.refund_create(
             context=self.ctx,
             payment_id=data["payment"],
@@ -304,7 +299,7 @@ class DisputeDetailView(ApiView):
         responses=DisputeSerializer,
     )
     def post(self, request: Request, dispute_id: str) -> Response:
-        data = _valid(DisputeEvidenceSerializer, request.data)
+        data = validated(DisputeEvidenceSerializer, request.data)
         dispute = disputes.dispute_submit_evidence(
             context=self.ctx, dispute_id=dispute_id, evidence=data["evidence"]
         )
@@ -335,6 +330,6 @@ class WalletTopUpView(ApiView):
         responses={201: PaymentSerializer, 402: _DECLINED},
     )
     def post(self, request: Request, wallet_id: str) -> Response:
-        data = _valid(TopUpSerializer, request.data)
+        data = validated(TopUpSerializer, request.data)
         payment = topups.wallet_top_up(context=self.ctx, wallet_id=wallet_id, **data)
         return Response(PaymentSerializer(payment).data, status=201)

@@ -4,7 +4,7 @@ from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
 from mcp_payments.api.pagination import list_serializer, paginate
-from mcp_payments.api.serializers import deleted_serializer
+from mcp_payments.api.serializers import deleted_serializer, valid
 from mcp_payments.api.views import ApiView
 from payments import selectors
 from payments.representations import CustomerSerializer
@@ -42,8 +42,7 @@ class CustomerListView(ApiView):
         responses={201: CustomerSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = CustomerWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(CustomerWriteSerializer, request.data)
         customer = customer_services.customer_create(context=self.ctx, **data.validated_data)
         return Response(CustomerSerializer(customer).data, status=201)
 
@@ -68,8 +67,7 @@ class CustomerDetailView(ApiView):
         responses={200: CustomerSerializer},
     )
     def post(self, request: Request, customer_id: str) -> Response:
-        data = CustomerWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(CustomerWriteSerializer, request.data)
         customer = customer_services.customer_update(
             context=self.ctx, customer_id=customer_id, **data.validated_data
         )

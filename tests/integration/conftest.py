@@ -1,14 +1,14 @@
 """Real processes for the integration tests: the events relay, consumers and Celery workers,
 started with subprocess against the committed rows of the pytest test database, in a broker
-namespace of their own (tests/fixtures/events.py); and control of the local RabbitMQ.
+namespace of their own (tests/fixtures/events.py). A test that stops the broker runs its processes
+on a private RabbitMQ node (`private_broker`, tests/fixtures/rabbitmq.py), never the shared one.
 
 Every process a test starts is stopped when the test ends (SIGTERM, then SIGKILL of its process
-group); RabbitMQ is always restarted if a test stopped it, even when the test fails.
+group); the private node is always started again if a test stopped it, even when the test fails.
 """
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
-from mcp_payments.events.topology import broker_connection, broker_errors
-from tests.fixtures.events import broker, events_namespace  # noqa: F401
+from mcp_payments.events.topology import broker_connection, declare_topology
+from tests.fixtures.events import all_queues, broker, events_namespace  # noqa: F401
+from tests.fixtures.rabbitmq import private_rabbitmq, rabbitmq  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = sys.executable
@@ -30,7 +32,6 @@ STOP_TIMEOUT_SECONDS = 15
 # Test-only subscribers the subprocesses load (tests/integration/flaky_subscribers.py).
 SUBSCRIBER_MODULES = "tests.integration.flaky_subscribers"
 TASK_MODULES = "tests.integration.worker_tasks"
-RABBITMQCTL = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
 
 
 def wait_until(
@@ -120,12 +121,13 @@ class Processes:
         args = [PYTHON, "manage.py", "events_consume", "--domain", domain]
         return self.start(f"consumer-{domain}", args, **extra_env)
 
-    def worker(self, queue: str, hostname: str, **extra_env: str) -> Process:
+    def worker(self, queue: str, hostname: str, *options: str, **extra_env: str) -> Process:
+        """A Celery worker on `queue` (one slot); `options` are more `celery worker` options."""
         args = [
             CELERY, "-A", "mcp_payments", "worker", "-Q", queue, "-n", hostname,
             "-c", "1", "-P", "prefork", "--prefetch-multiplier", "1",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "-I", TASK_MODULES, "-l", "warning",
+            "-I", TASK_MODULES, "-l", "warning", *options,
         ]  # fmt: skip
         return self.start("worker", args, **extra_env)
 
@@ -156,39 +158,15 @@ def processes(transactional_db, events_namespace, tmp_path) -> Iterator[Processe
         started.stop_all()
 
 
-def _broker_answers() -> bool:
-    try:
-        with broker_connection(connect_timeout=1) as probe:
-            probe.ensure_connection(max_retries=1, timeout=1)
-    except broker_errors():
-        return False
-    return True
-
-
-class RabbitMQ:
-    """`rabbitmqctl stop_app` / `start_app` on the local node (these tests run as root)."""
-
-    def __init__(self) -> None:
-        self.stopped = False
-
-    def _ctl(self, command: str) -> None:
-        subprocess.run([RABBITMQCTL, command], check=True, capture_output=True, timeout=120)
-
-    def stop(self) -> None:
-        self.stopped = True
-        self._ctl("stop_app")
-
-    def start(self) -> None:
-        self._ctl("start_app")
-        wait_until(_broker_answers, timeout=60, interval=0.5, message="RabbitMQ answers again")
-        self.stopped = False
-
-
 @pytest.fixture
-def rabbitmq() -> Iterator[RabbitMQ]:
-    control = RabbitMQ()
-    try:
-        yield control
-    finally:
-        if control.stopped:
-            control.start()
+def private_broker(rabbitmq, events_namespace, processes) -> Iterator:  # noqa: F811
+    """Everything of the test on the private RabbitMQ node (`rabbitmq`, which the test may stop):
+    the processes it starts (events and Celery brokers), this process's events settings, and a
+    connection to it with the namespace's topology declared and every queue empty."""
+    processes.env.update(rabbitmq.env())
+    with override_settings(EVENTS_BROKER_URL=rabbitmq.url), broker_connection() as connection:
+        channel = connection.default_channel
+        declare_topology(channel)
+        for queue in all_queues():
+            queue(channel).purge()
+        yield connection

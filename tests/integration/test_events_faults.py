@@ -1,7 +1,8 @@
 """Fault tests of the events backbone with real processes: the relay and consumers run as
 `manage.py` subprocesses against the committed rows of the test database and the real RabbitMQ.
 
-- the broker stops while customers are created through the API;
+- the broker stops while customers are created through the API (a private RabbitMQ node,
+  tests/fixtures/rabbitmq.py: the shared one is never stopped);
 - a handler that always raises: retries, dead letter, replay;
 - the relay is killed between publishing and marking: the sweep publishes again, the consumer's
   effect happens once.
@@ -63,18 +64,18 @@ def consuming(broker, domain: str) -> bool:
 
 
 def test_customers_created_while_the_broker_is_down_are_all_counted_once(
-    processes, rabbitmq, broker, api, merchant
+    processes, rabbitmq, private_broker, api, merchant
 ):
     relay = processes.relay()
     processes.consumer("analytics")
-    wait_until(lambda: consuming(broker, "analytics"), timeout=PROCESS_TIMEOUT)
+    wait_until(lambda: consuming(private_broker, "analytics"), timeout=PROCESS_TIMEOUT)
     create_customers(api, 1)
     wait_until(
         lambda: counter(merchant, "customers_created") == 1,
         timeout=PROCESS_TIMEOUT,
         message=f"warm-up event consumed\n{processes.logs_tail()}",
     )
-    broker.release()
+    private_broker.release()
 
     try:
         rabbitmq.stop()

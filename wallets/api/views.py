@@ -19,6 +19,7 @@ from mcp_payments.api.errors import (
 )
 from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate, parse_timestamp
+from mcp_payments.api.serializers import valid
 from mcp_payments.api.views import ApiView
 from wallets import selectors
 from wallets.enums import PayoutStatus
@@ -47,12 +48,6 @@ from .serializers import (
 _PERMISSIONS = [IsAuthenticatedActor, ScopePermission]
 
 
-def _valid(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer
-
-
 class PayoutFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(choices=PayoutStatus.choices)
 
@@ -79,7 +74,7 @@ class WalletListView(ApiView):
         responses={201: WalletSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(WalletCreateSerializer, request.data).validated_data
+        data = valid(WalletCreateSerializer, request.data).validated_data
         wallet = wallet_services.wallet_create(
             context=self.ctx,
             currency=data["currency"],
@@ -108,7 +103,7 @@ class WalletFreezeView(ApiView):
 
     @extend_schema(request=FreezeSerializer, responses={200: WalletSerializer})
     def post(self, request: Request, wallet_id: str) -> Response:
-        reason = _valid(FreezeSerializer, request.data).validated_data["reason"]
+        reason = valid(FreezeSerializer, request.data).validated_data["reason"]
         action = wallet_services.wallet_freeze if self.freeze else wallet_services.wallet_unfreeze
         wallet = action(context=self.ctx, wallet_id=wallet_id, reason=reason)
         return Response(WalletSerializer(wallet).data)
@@ -154,7 +149,7 @@ class TransferListView(ApiView):
         responses={201: TransferSerializer},
     )
     def post(self, request: Request) -> Response:
-        transfer_request = _valid(TransferCreateSerializer, request.data).to_request()
+        transfer_request = valid(TransferCreateSerializer, request.data).to_request()
         transfer = transfers.transfer_create(context=self.ctx, request=transfer_request)
         return Response(TransferSerializer(transfer).data, status=201)
 
@@ -179,7 +174,7 @@ class TransferPostView(ApiView):
         operation_id="transfers_post", request=TransferPostSerializer, responses=TransferSerializer
     )
     def post(self, request: Request, transfer_id: str) -> Response:
-        amount = _valid(TransferPostSerializer, request.data).validated_data.get("amount")
+        amount = valid(TransferPostSerializer, request.data).validated_data.get("amount")
         transfer = transfers.transfer_post(context=self.ctx, transfer_id=transfer_id, amount=amount)
         return Response(TransferSerializer(transfer).data)
 
@@ -257,7 +252,7 @@ def transfer_batch_response(context, data: Any) -> tuple[int, dict[str, Any]]:
     """`POST /transfers/batch` from its body: (200, the batch representation); an atomic batch
     that was not applied raises `BatchFailed` (400, the items inside the envelope). Also the
     `create_transfer_batch` operation's executor (an approved batch runs again)."""
-    batch = _valid(TransferBatchSerializer, data).validated_data
+    batch = valid(TransferBatchSerializer, data).validated_data
     items = []
     for item in batch["transfers"]:
         serializer = TransferCreateSerializer(data=item)
@@ -325,7 +320,7 @@ class PayoutListView(ApiView):
         responses={201: PayoutSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(PayoutCreateSerializer, request.data).validated_data
+        data = valid(PayoutCreateSerializer, request.data).validated_data
         payout = payouts.payout_create(
             context=self.ctx,
             amount=data["amount"],

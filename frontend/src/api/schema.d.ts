@@ -5393,7 +5393,10 @@ export interface components {
          *     only true/false, an integer only an integer, a string enum only a string.
          */
         WebhookEndpointCreateRequest: {
-            /** @description https URL (API.md §5). */
+            /**
+             * Format: uri
+             * @description Live endpoints: https only, to a host whose every address is public. Sandbox endpoints: https, or http only to 127.0.0.1, [::1] or localhost; private and link-local addresses are refused in both. No credentials (user:pass@), no spaces or control characters.
+             */
             url: string;
             /** @description Event types (API.md §4), or ["*"] for all. */
             enabled_events: string[];
@@ -5423,6 +5426,10 @@ export interface components {
          *     only true/false, an integer only an integer, a string enum only a string.
          */
         WebhookEndpointUpdateRequest: {
+            /**
+             * Format: uri
+             * @description Live endpoints: https only, to a host whose every address is public. Sandbox endpoints: https, or http only to 127.0.0.1, [::1] or localhost; private and link-local addresses are refused in both. No credentials (user:pass@), no spaces or control characters.
+             */
             url?: string;
             enabled_events?: string[];
             description?: string;
@@ -10597,6 +10604,15 @@ export interface operations {
                     "application/json": components["schemas"]["Invoice"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -12254,6 +12270,15 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -12647,6 +12672,15 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -12861,6 +12895,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Payout"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -14025,6 +14068,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -16465,6 +16517,15 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -16653,6 +16714,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
@@ -18406,6 +18476,15 @@ export interface operations {
                     "application/json": components["schemas"]["Transfer"];
                 };
             };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
+                };
+            };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */
             400: {
                 headers: {
@@ -18782,6 +18861,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferBatch"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             400: {
@@ -19268,6 +19356,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Waiting for approval: the caller's agent policy requires a human to approve this amount (approval_above). The pending agent_approval; once decided, the same request (or the approval's retry) gets the operation's own answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentApproval"];
                 };
             };
             /** @description Invalid request (malformed JSON, unknown or invalid parameter) */

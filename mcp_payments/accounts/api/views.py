@@ -10,6 +10,7 @@ from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.accounts.permissions import IsAuthenticatedActor
 from mcp_payments.api.errors import ApplicationError, error_body
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import valid
 from mcp_payments.api.views import ApiView
 
 from .serializers import (
@@ -52,8 +53,7 @@ class ApiKeyListView(ApiView):
         responses={201: ApiKeyCreatedSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = ApiKeyCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(ApiKeyCreateSerializer, request.data)
         if self.ctx.merchant is None:
             raise MerchantRequired()
         policy = data.validated_data.get("agent_policy")
@@ -146,8 +146,7 @@ class TeamMemberListView(ApiView):
         responses={201: TeamMemberCreatedSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = TeamMemberCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(TeamMemberCreateSerializer, request.data)
         if self.ctx.merchant is None:
             raise MerchantRequired()
         created = services.member_create(
@@ -171,8 +170,7 @@ class TeamMemberView(ApiView):
         "(409 `last_admin`).",
     )
     def post(self, request: Request, member_id: str) -> Response:
-        data = TeamMemberUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(TeamMemberUpdateSerializer, request.data)
         member = selectors.member_get(context=self.ctx, member_id=member_id)
         if data.validated_data["remove"]:
             body = dict(TeamMemberSerializer(member).data, deleted=True)

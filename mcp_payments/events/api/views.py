@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, IsPlatformStaff, ScopePermission
 from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import valid
 from mcp_payments.api.views import ApiView
 from mcp_payments.events import dead_letters, selectors
 
@@ -86,8 +87,7 @@ class DeadLetterReplayView(ApiView):
         responses=DeadLetterReplayResultSerializer,
     )
     def post(self, request: Request) -> Response:
-        data = DeadLetterReplaySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(DeadLetterReplaySerializer, request.data)
         replayed = dead_letters.dead_letter_replay(
             ids=data.validated_data.get("ids"),
             queue=data.validated_data.get("queue"),

@@ -1,13 +1,12 @@
 """Billing endpoints (BILLING.md §2): thin views over the billing services and selectors."""
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mcp_payments.accounts.permissions import IsAuthenticatedActor, ScopePermission
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import validated
 from mcp_payments.api.views import ApiView
 
 from .. import selectors
@@ -26,12 +25,6 @@ from . import serializers as s
 
 _PERMISSIONS = [IsAuthenticatedActor, ScopePermission]
 _READ_WRITE = {"GET": "billing:read", "POST": "billing:write", "DELETE": "billing:write"}
-
-
-def _valid(serializer_class, data) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _flag(request: Request, name: str) -> bool | None:
@@ -58,7 +51,7 @@ class ProductListView(BillingView):
         responses={201: ProductSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.ProductCreateSerializer, request.data)
+        data = validated(s.ProductCreateSerializer, request.data)
         product = catalog.product_create(context=self.ctx, **data)
         return Response(ProductSerializer(product).data, status=201)
 
@@ -77,7 +70,7 @@ class ProductDetailView(BillingView):
         responses=ProductSerializer,
     )
     def post(self, request: Request, product_id: str) -> Response:
-        data = _valid(s.ProductUpdateSerializer, request.data)
+        data = validated(s.ProductUpdateSerializer, request.data)
         product = catalog.product_update(context=self.ctx, product_id=product_id, **data)
         return Response(ProductSerializer(product).data)
 
@@ -100,7 +93,7 @@ class PriceListView(BillingView):
         responses={201: PriceSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.PriceCreateSerializer, request.data)
+        data = validated(s.PriceCreateSerializer, request.data)
         price = catalog.price_create(context=self.ctx, **data)
         return Response(PriceSerializer(price).data, status=201)
 
@@ -117,7 +110,7 @@ class PriceDetailView(BillingView):
         operation_id="prices_update", request=s.PriceUpdateSerializer, responses=PriceSerializer
     )
     def post(self, request: Request, price_id: str) -> Response:
-        data = _valid(s.PriceUpdateSerializer, request.data)
+        data = validated(s.PriceUpdateSerializer, request.data)
         price = catalog.price_update(context=self.ctx, price_id=price_id, **data)
         return Response(PriceSerializer(price).data)
 
@@ -143,7 +136,7 @@ class SubscriptionListView(BillingView):
         responses={201: SubscriptionSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.SubscriptionCreateSerializer, request.data)
+        data = validated(s.SubscriptionCreateSerializer, request.data)
         subscription = subscriptions.subscription_create(
             context=self.ctx, params=s.subscription_params(data)
         )
@@ -166,7 +159,7 @@ class SubscriptionDetailView(BillingView):
         responses=SubscriptionSerializer,
     )
     def post(self, request: Request, subscription_id: str) -> Response:
-        data = _valid(s.SubscriptionUpdateSerializer, request.data)
+        data = validated(s.SubscriptionUpdateSerializer, request.data)
         row = subscriptions.subscription_update(
             context=self.ctx, subscription_id=subscription_id, params=s.update_params(data)
         )
@@ -182,7 +175,7 @@ class SubscriptionCancelView(BillingView):
         responses=SubscriptionSerializer,
     )
     def post(self, request: Request, subscription_id: str) -> Response:
-        data = _valid(s.SubscriptionCancelSerializer, request.data)
+        data = validated(s.SubscriptionCancelSerializer, request.data)
         row = subscriptions.subscription_cancel(
             context=self.ctx, subscription_id=subscription_id, **data
         )
@@ -198,7 +191,7 @@ class SubscriptionPauseView(BillingView):
         responses=SubscriptionSerializer,
     )
     def post(self, request: Request, subscription_id: str) -> Response:
-        data = _valid(s.SubscriptionPauseSerializer, request.data)
+        data = validated(s.SubscriptionPauseSerializer, request.data)
         row = subscriptions.subscription_pause(
             context=self.ctx, subscription_id=subscription_id, **data
         )
@@ -214,7 +207,7 @@ class SubscriptionResumeView(BillingView):
         responses=SubscriptionSerializer,
     )
     def post(self, request: Request, subscription_id: str) -> Response:
-        data = _valid(s.SubscriptionResumeSerializer, request.data)
+        data = validated(s.SubscriptionResumeSerializer, request.data)
         row = subscriptions.subscription_resume(
             context=self.ctx,
             subscription_id=subscription_id,
@@ -253,7 +246,7 @@ class InvoiceListView(BillingView):
         responses={201: InvoiceSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.InvoiceCreateSerializer, request.data)
+        data = validated(s.InvoiceCreateSerializer, request.data)
         invoice = invoices.invoice_create_manual(
             context=self.ctx,
             customer_id=data.pop("customer"),
@@ -277,7 +270,7 @@ class InvoiceUpcomingView(BillingView):
                 code="parameter_missing",
                 param="subscription",
             )
-        data = _valid(s.SubscriptionUpdateSerializer, s.bracketed(request.query_params))
+        data = validated(s.SubscriptionUpdateSerializer, s.bracketed(request.query_params))
         preview = subscriptions.invoice_upcoming(
             context=self.ctx, subscription_id=subscription_id, params=s.update_params(data)
         )
@@ -308,7 +301,7 @@ class InvoiceActionView(BillingView):
     service = staticmethod(invoices.invoice_finalize)
 
     def post(self, request: Request, invoice_id: str) -> Response:
-        _valid(s.StrictSerializer, request.data)
+        validated(s.StrictSerializer, request.data)
         invoice = self.service(context=self.ctx, invoice_id=invoice_id)
         return Response(InvoiceSerializer(invoice).data)
 
@@ -350,7 +343,7 @@ class InvoicePayView(BillingView):
         operation_id="invoices_pay", request=s.InvoicePaySerializer, responses=InvoiceSerializer
     )
     def post(self, request: Request, invoice_id: str) -> Response:
-        data = _valid(s.InvoicePaySerializer, request.data)
+        data = validated(s.InvoicePaySerializer, request.data)
         invoice = invoices.invoice_pay(context=self.ctx, invoice_id=invoice_id, **data)
         invoice.refresh_from_db()
         return Response(InvoiceSerializer(invoice).data)
@@ -374,7 +367,7 @@ class InvoiceItemListView(BillingView):
         responses={201: InvoiceItemSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.InvoiceItemCreateSerializer, request.data)
+        data = validated(s.InvoiceItemCreateSerializer, request.data)
         item = catalog.invoice_item_create(context=self.ctx, **data)
         return Response(InvoiceItemSerializer(item).data, status=201)
 
@@ -394,7 +387,7 @@ class CouponListView(BillingView):
         responses={201: CouponSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.CouponCreateSerializer, request.data)
+        data = validated(s.CouponCreateSerializer, request.data)
         coupon = catalog.coupon_create(context=self.ctx, **data)
         return Response(CouponSerializer(coupon).data, status=201)
 
@@ -428,7 +421,7 @@ class TestClockListView(BillingView):
         responses={201: TestClockSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.TestClockCreateSerializer, request.data)
+        data = validated(s.TestClockCreateSerializer, request.data)
         clock = test_clocks.test_clock_create(context=self.ctx, **data)
         return Response(TestClockSerializer(clock).data, status=201)
 
@@ -458,7 +451,7 @@ class TestClockAdvanceView(BillingView):
         responses=TestClockSerializer,
     )
     def post(self, request: Request, clock_id: str) -> Response:
-        data = _valid(s.TestClockAdvanceSerializer, request.data)
+        data = validated(s.TestClockAdvanceSerializer, request.data)
         clock = test_clocks.test_clock_advance(
             context=self.ctx, clock_id=clock_id, frozen_time=data["frozen_time"]
         )

@@ -3,12 +3,10 @@ two workers running the renewal job at once make one invoice per period; ten cli
 invoice at once charge it once; a test clock's advance runs on a worker (BILLING.md §6, §8)."""
 
 import socket
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from mcp_payments.accounts.context import AuthContext
@@ -22,6 +20,7 @@ from payments.billing.services.subscriptions import (
     subscription_create,
 )
 from payments.models import Payment
+from tests.fixtures.threads import run_threads
 from tests.integration.conftest import wait_until
 from tests.unit.billing.conftest import catalog, clock, customer, ok  # noqa: F401  (fixtures)
 from wallets import ledger
@@ -157,25 +156,16 @@ def test_ten_clients_paying_one_invoice_at_once_charge_it_once(
         201,
     )
     invoice_id = sub["latest_invoice"]
-    barrier = threading.Barrier(10)
-    statuses: list[int] = []
 
-    def pay():
-        try:
-            barrier.wait()
-            response = client_for(merchant).post(
-                f"/api/v1/invoices/{invoice_id}/pay", {"payment_method": method}, format="json"
-            )
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+    def pay(index: int) -> int:
+        return (
+            client_for(merchant)
+            .post(f"/api/v1/invoices/{invoice_id}/pay", {"payment_method": method}, format="json")
+            .status_code
+        )
 
     # When ten clients pay it at the same moment
-    threads = [threading.Thread(target=pay) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_threads(10, pay)
 
     # Then one charge succeeded; the others were refused with 409
     assert sorted(statuses) == [200] + [409] * 9

@@ -1,10 +1,7 @@
 """Real threads against PostgreSQL: concurrent agent calls can never pass a daily limit
 together, and a movement that fails releases its reservation."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from mcp_payments.accounts.selectors import api_key_context
 from mcp_payments.accounts.services import AgentPolicy, api_key_create
@@ -13,6 +10,7 @@ from mcp_payments.mcp.execution import ToolOutcome, run_tool
 from tests.conftest import bearer_client
 from tests.fixtures.factories import MerchantFactory
 from tests.fixtures.ledger import balance_of, fund_wallet
+from tests.fixtures.threads import run_threads
 from wallets import ledger
 from wallets.models import Transfer, Wallet
 from wallets.services.wallets import wallet_create
@@ -41,29 +39,6 @@ def agent_with_wallets(daily_limit: int, balance: int, count: int, with_secret: 
     return (context, wallets, secret) if with_secret else (context, wallets)
 
 
-def concurrently(count: int, target) -> list:
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-    failures: list[BaseException] = []
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = target(index)
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-    return [outcome for outcome in outcomes if outcome is not None]
-
-
 def transfer(context, source: Wallet, destination: Wallet, amount: int) -> ToolOutcome:
     return run_tool(
         context=context,
@@ -84,7 +59,7 @@ def test_two_concurrent_calls_never_pass_the_limit_together():
         def one(index, context=context, source=source, targets=(first, second)):
             return transfer(context, source, targets[index], 600)
 
-        outcomes = concurrently(2, one)
+        outcomes = run_threads(2, one)
 
         codes = sorted(outcome.error_code or "ok" for outcome in outcomes)
         assert codes == ["agent_policy_violation", "ok"]
@@ -97,7 +72,7 @@ def test_many_concurrent_calls_spend_exactly_up_to_the_limit():
     context, wallets = agent_with_wallets(5_000, 100_000, 20)
     source, destinations = wallets[0], wallets[1:]
 
-    outcomes = concurrently(20, lambda index: transfer(context, source, destinations[index], 300))
+    outcomes = run_threads(20, lambda index: transfer(context, source, destinations[index], 300))
 
     passed = [outcome for outcome in outcomes if not outcome.is_error]
     refused = [outcome for outcome in outcomes if outcome.is_error]
@@ -110,7 +85,7 @@ def test_many_concurrent_calls_spend_exactly_up_to_the_limit():
 def test_concurrent_failures_release_their_reservations():
     context, (source, first, second) = agent_with_wallets(1_000, 500, 2)
 
-    outcomes = concurrently(2, lambda index: transfer(context, source, (first, second)[index], 400))
+    outcomes = run_threads(2, lambda index: transfer(context, source, (first, second)[index], 400))
 
     assert sorted(outcome.error_code or "ok" for outcome in outcomes) == [
         "insufficient_funds",
@@ -138,7 +113,7 @@ def test_rest_and_mcp_together_never_pass_the_daily_limit_and_reach_it():
         response = bearer_client(secret).post("/api/v1/transfers", arguments, format="json")
         return "ok" if response.status_code == 201 else response.json()["error"]["code"]
 
-    codes = concurrently(16, one)
+    codes = run_threads(16, one)
 
     assert sorted(set(codes)) == ["agent_policy_violation", "ok"]
     assert codes.count("ok") == 8  # 8 x 500 = the whole 4,000; every other call refused

@@ -18,18 +18,15 @@ import pytest
 
 from mcp_payments.celery import app
 from tests.integration.conftest import wait_until
-from tests.integration.notifications.test_webhooks_e2e import consuming, worker_answers
-from wallets import ledger
+from tests.integration.notifications.test_webhooks_e2e import (
+    card_method,
+    card_payment,
+    consuming,
+    subscribe,
+    worker_answers,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_platform_account_cache():
-    """Platform ledger accounts are cached per process; each test's database is flushed."""
-    ledger._platform_cache.clear()
-    yield
-    ledger._platform_cache.clear()
 
 
 PROCESS_TIMEOUT = 90
@@ -92,13 +89,7 @@ def test_a_webhook_arrives_signed_within_5_s_while_500_emails_fail(
 ):
     prefix = events_namespace.prefix
     queues = {name: f"{prefix}{name}" for name in ("webhooks", "email", "sms", "notifications")}
-    created = api.post(
-        "/api/v1/webhook_endpoints",
-        {"url": signing_receiver.url, "enabled_events": ["payment.succeeded"]},
-        format="json",
-    )
-    assert created.status_code == 201, created.json()
-    signing_receiver.secret = created.json()["secret"]
+    subscribe(api, signing_receiver)
     try:
         with smtp() as smtp_port:
             env = {
@@ -132,23 +123,9 @@ def test_a_webhook_arrives_signed_within_5_s_while_500_emails_fail(
                     message=f"worker {hostname} ready\n{processes.logs_tail()}",
                 )
 
-            method = api.post(
-                "/api/v1/payment_methods",
-                {"type": "card", "card": {"token": "tok_visa"}},
-                format="json",
-            )
+            method = card_method(api)
             started = time.monotonic()
-            payment = api.post(
-                "/api/v1/payments",
-                {
-                    "amount": 2_500,
-                    "currency": "usd",
-                    "payment_method": method.json()["id"],
-                    "confirm": True,
-                },
-                format="json",
-            )
-            assert payment.status_code == 201, payment.json()
+            payment = card_payment(api, method, 2_500)
 
             wait_until(
                 lambda: signing_receiver.received,
@@ -170,7 +147,7 @@ def test_a_webhook_arrives_signed_within_5_s_while_500_emails_fail(
     event = json.loads(request["body"])
     assert (event["type"], event["data"]["object"]["id"]) == (
         "payment.succeeded",
-        payment.json()["id"],
+        payment["id"],
     )
     if smtp is silent_smtp:
         # One slot, 10 s per silent connection: the backlog has barely moved.

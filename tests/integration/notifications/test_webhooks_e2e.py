@@ -86,19 +86,47 @@ def worker_answers(hostname: str) -> bool:
     return bool(app.control.ping([hostname], timeout=1.0))
 
 
+def subscribe(api, receiver: SigningReceiver) -> dict:
+    """A webhook endpoint of the API client's merchant for `payment.succeeded` at `receiver`,
+    which then checks signatures with its secret; returns the endpoint."""
+    created = api.post(
+        "/api/v1/webhook_endpoints",
+        {"url": receiver.url, "enabled_events": ["payment.succeeded"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    receiver.secret = created.json()["secret"]
+    return created.json()
+
+
+def card_method(api) -> str:
+    """A new card payment method (tok_visa) of the API client's merchant; its id."""
+    method = api.post(
+        "/api/v1/payment_methods", {"type": "card", "card": {"token": "tok_visa"}}, format="json"
+    )
+    assert method.status_code == 201, method.json()
+    return method.json()["id"]
+
+
+def card_payment(api, method: str, amount: int) -> dict:
+    """A payment of `amount` USD minor units with `method`, confirmed through the API; asserts
+    it succeeded and returns it."""
+    payment = api.post(
+        "/api/v1/payments",
+        {"amount": amount, "currency": "usd", "payment_method": method, "confirm": True},
+        format="json",
+    )
+    assert payment.status_code == 201, payment.json()
+    assert payment.json()["status"] == "succeeded"
+    return payment.json()
+
+
 def test_a_payment_through_the_api_produces_a_signed_webhook_within_seconds(
     processes, broker, events_namespace, api, signing_receiver
 ):
     queue = f"{events_namespace.prefix}webhooks"
     hostname = f"notif-{events_namespace.token}@{socket.gethostname()}"
-    created = api.post(
-        "/api/v1/webhook_endpoints",
-        {"url": signing_receiver.url, "enabled_events": ["payment.succeeded"]},
-        format="json",
-    )
-    assert created.status_code == 201, created.json()
-    endpoint = created.json()
-    signing_receiver.secret = endpoint["secret"]
+    endpoint = subscribe(api, signing_receiver)
 
     processes.relay()
     processes.consumer("notifications", WEBHOOKS_QUEUE=queue)
@@ -110,25 +138,9 @@ def test_a_payment_through_the_api_produces_a_signed_webhook_within_seconds(
         message=f"worker ready\n{processes.logs_tail()}",
     )
 
-    method = api.post(
-        "/api/v1/payment_methods",
-        {"type": "card", "card": {"token": "tok_visa"}},
-        format="json",
-    )
-    assert method.status_code == 201, method.json()
+    method = card_method(api)
     started = time.monotonic()
-    payment = api.post(
-        "/api/v1/payments",
-        {
-            "amount": 4_200,
-            "currency": "usd",
-            "payment_method": method.json()["id"],
-            "confirm": True,
-        },
-        format="json",
-    )
-    assert payment.status_code == 201, payment.json()
-    assert payment.json()["status"] == "succeeded"
+    payment = card_payment(api, method, 4_200)
 
     wait_until(
         lambda: signing_receiver.received,
@@ -141,7 +153,7 @@ def test_a_payment_through_the_api_produces_a_signed_webhook_within_seconds(
     event = json.loads(request["body"])
     assert event["type"] == "payment.succeeded"
     assert event["object"] == "event"
-    assert event["data"]["object"]["id"] == payment.json()["id"]
+    assert event["data"]["object"]["id"] == payment["id"]
     assert event["data"]["object"]["amount"] == 4_200
     assert request["event_id"] == event["id"]
 

@@ -1,10 +1,7 @@
 """Real threads against PostgreSQL: concurrent refunds never exceed what was received;
 concurrent captures capture once."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.scopes import ALL_SCOPES
@@ -14,6 +11,7 @@ from payments.services.payment_methods import payment_method_create
 from payments.services.payments import PaymentRequest, payment_capture, payment_create
 from payments.services.refunds import refund_create
 from tests.fixtures.factories import MerchantFactory
+from tests.fixtures.threads import run_threads
 from wallets import ledger
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,28 +24,12 @@ def _clear_platform_cache():
     ledger._platform_cache.clear()
 
 
-def run_threads(count, target):
-    barrier = threading.Barrier(count)
-    results = []
-    lock = threading.Lock()
-
-    def worker(index):
-        try:
-            barrier.wait()
-            outcome = target(index)
-        except ApplicationError as exc:
-            outcome = exc.code
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+def status_or_code(call) -> str:
+    """The call's object status, or the code of its refusal."""
+    try:
+        return call().status
+    except ApplicationError as exc:
+        return exc.code
 
 
 def new_payment(capture_method="automatic"):
@@ -69,7 +51,10 @@ def new_payment(capture_method="automatic"):
 def test_ten_simultaneous_refunds_never_exceed_the_amount_received():
     context, payment = new_payment()
     results = run_threads(
-        10, lambda i: refund_create(context=context, payment_id=payment.id, amount=3_000).status
+        10,
+        lambda i: status_or_code(
+            lambda: refund_create(context=context, payment_id=payment.id, amount=3_000)
+        ),
     )
     assert sorted(results) == ["amount_too_large"] * 7 + ["succeeded"] * 3
     assert Payment.objects.get(pk=payment.id).amount_refunded == 9_000
@@ -79,7 +64,7 @@ def test_ten_simultaneous_refunds_never_exceed_the_amount_received():
 def test_concurrent_captures_capture_once():
     context, payment = new_payment(capture_method="manual")
     results = run_threads(
-        5, lambda i: payment_capture(context=context, payment_id=payment.id).status
+        5, lambda i: status_or_code(lambda: payment_capture(context=context, payment_id=payment.id))
     )
     assert sorted(results) == ["payment_not_capturable"] * 4 + ["succeeded"]
     assert Payment.objects.get(pk=payment.id).amount_received == 10_000

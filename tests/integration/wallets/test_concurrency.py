@@ -7,13 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.scopes import ALL_SCOPES
 from mcp_payments.api.errors import ApplicationError
 from tests.fixtures.factories import MerchantFactory
 from tests.fixtures.ledger import balance_of, fund_wallet
+from tests.fixtures.threads import run_threads
 from wallets import ledger
 from wallets.models import AccountBalance
 from wallets.services.transfers import TransferRequest, transfer_create
@@ -27,27 +27,6 @@ def _clear_platform_cache():
     ledger._platform_cache.clear()
     yield
     ledger._platform_cache.clear()
-
-
-def run_threads(count, target):
-    barrier = threading.Barrier(count)
-    failures = []
-
-    def worker(index):
-        try:
-            barrier.wait()
-            target(index)
-        except Exception as exc:
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
 
 
 def test_twenty_threads_of_random_transfers_conserve_the_total():

@@ -1,15 +1,13 @@
 """Idempotency-Key semantics of API.md §1, against the real PostgreSQL."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from mcp_payments.api.models import IdempotencyRecord
 from mcp_payments.api.tasks import purge_expired_idempotency_keys
 from mcp_payments.events.models import Event
 from payments.models import Customer
 from tests.conftest import bearer_client
+from tests.fixtures.threads import run_threads
 
 
 def test_same_key_same_request_replays_without_second_effect(db, api):
@@ -121,30 +119,14 @@ def test_expired_records_are_purged_by_the_beat_job(db, api, time_machine):
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_same_key_requests_create_exactly_one_customer(api_key_for, merchant):
     secret = api_key_for(merchant)
-    barrier = threading.Barrier(10)
-    responses = []
-    lock = threading.Lock()
 
-    def send():
-        client = bearer_client(secret)
-        barrier.wait()
-        try:
-            response = client.post(
-                "/api/v1/customers",
-                {"name": "Ada"},
-                format="json",
-                HTTP_IDEMPOTENCY_KEY="race",
-            )
-            with lock:
-                responses.append((response.status_code, response.json()))
-        finally:
-            connection.close()
+    def send(index: int) -> tuple[int, dict]:
+        response = bearer_client(secret).post(
+            "/api/v1/customers", {"name": "Ada"}, format="json", HTTP_IDEMPOTENCY_KEY="race"
+        )
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=send) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = run_threads(10, send)
 
     assert Customer.objects.count() == 1
     assert Event.objects.filter(type="customer.created").count() == 1

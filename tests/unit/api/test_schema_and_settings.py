@@ -1,6 +1,7 @@
 """OpenAPI validity, and production settings that refuse to start half-configured."""
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from notifications.url_policy import UnsafeUrl, check_url
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -79,3 +82,61 @@ def test_production_check_deploy_is_clean():
     )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+APPROVAL = {"$ref": "#/components/schemas/AgentApproval"}
+
+
+@pytest.mark.django_db
+def test_every_money_operation_documents_its_202_approval(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+
+    documented = sorted(
+        path
+        for path, operations in schema["paths"].items()
+        if operations.get("post", {}).get("responses", {}).get("202", {}).get("content", {})
+        and operations["post"]["responses"]["202"]["content"]["application/json"]["schema"]
+        == APPROVAL
+    )
+
+    assert documented == [
+        "/api/v1/invoices/{invoice_id}/pay",
+        "/api/v1/payments",
+        "/api/v1/payments/{payment_id}/confirm",
+        "/api/v1/payouts",
+        "/api/v1/refunds",
+        "/api/v1/subscriptions",
+        "/api/v1/subscriptions/{subscription_id}",
+        "/api/v1/transfers",
+        "/api/v1/transfers/batch",
+        "/api/v1/wallets/{wallet_id}/top_ups",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_webhook_url_schema_states_the_rules_the_server_enforces(client):
+    schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    create = schemas["WebhookEndpointCreateRequest"]["properties"]["url"]
+    update = schemas["WebhookEndpointUpdateRequest"]["properties"]["url"]
+
+    assert create == update
+    assert {key: create[key] for key in ("type", "format", "minLength", "maxLength")} == {
+        "type": "string",
+        "format": "uri",
+        "minLength": 1,
+        "maxLength": 2048,
+    }
+    assert "https only" in create["description"]
+    pattern = re.compile(create["pattern"])
+    for url in ("https://hooks.example.com/in?x=1", "http://127.0.0.1:8080/w", "http://[::1]/w"):
+        check_url(url, livemode=False)  # accepted by the server: the pattern admits it
+        assert pattern.match(url), url
+    for url in (
+        "ftp://example.com",
+        "https://user:pw@example.com",
+        "https://a.com/b c",
+        "https://",
+    ):
+        with pytest.raises(UnsafeUrl):
+            check_url(url, livemode=False)
+        assert pattern.match(url) is None, url
