@@ -225,7 +225,7 @@ def test_expired_authorizations_are_canceled_by_the_beat_job(pay, time_machine):
 
     time_machine.move_to("2026-02-01T00:00:00Z")
     payment = pay("tok_visa", capture_method="manual").json()
-    time_machine.move_to("2026-02-08T00:00:01Z")
+    time_machine.move_to("2026-02-08T01:00:00Z")  # 7 days + an hour: pay() may take seconds
     assert expire_authorizations.apply().get() == 1
     stored = Payment.objects.get(pk=payment["id"])
     assert (stored.status, stored.cancellation_reason) == ("canceled", "expired")
