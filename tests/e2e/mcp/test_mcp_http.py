@@ -249,7 +249,10 @@ def test_resources_and_prompts(mcp_server, merchant, api_key_for):
 
     customer, templates, read, prompts, brief, missing = anyio.run(agent)
 
-    assert [t.uri_template for t in templates.resource_templates] == ["customers://{id}"]
+    assert [t.uri_template for t in templates.resource_templates] == [
+        "customers://{id}",
+        "approvals://{id}",
+    ]
     assert json.loads(read.contents[0].text) == customer.structured_content
     assert read.contents[0].mime_type == "application/json"
     assert [p.name for p in prompts.prompts] == ["investigate_payment", "daily_revenue_brief"]

@@ -9,6 +9,7 @@ from mcp.shared.exceptions import MCPError
 
 from mcp_payments.mcp.auth import ApiTokenVerifier, CallerToken
 from mcp_payments.mcp.server import build_server
+from mcp_payments.mcp.subscriptions import STATELESS_MESSAGE
 from tests.conftest import jwt_for
 from tests.fixtures.factories import CustomerFactory, MembershipFactory
 
@@ -47,7 +48,8 @@ def test_tools_resources_and_prompts_follow_the_caller(merchant, agent):
     assert [tool.name for tool in tools.tools] == ["get_customer", "list_customers", "get_approval"]
     assert resources.resources == []
     assert [template.uri_template for template in templates.resource_templates] == [
-        "customers://{id}"
+        "customers://{id}",
+        "approvals://{id}",  # every caller reads its own approvals
     ]
     assert '"name": "Ada"' in read.contents[0].text
     assert [(p.name, [a.name for a in p.arguments]) for p in prompts.prompts] == [
@@ -85,7 +87,9 @@ def test_a_resource_without_its_scope_is_refused(merchant, agent):
 
     templates, message = run(agent(merchant, "events:read"), scenario)
 
-    assert templates.resource_templates == []
+    assert [template.uri_template for template in templates.resource_templates] == [
+        "approvals://{id}"
+    ]
     assert message == "This tool needs the 'customers:read' scope."
 
 
@@ -182,3 +186,20 @@ def test_mcp_stdio_refuses_a_missing_or_bad_key(monkeypatch):
         call_command("mcp_stdio", api_key=None)
     with pytest.raises(CommandError, match=r"Invalid, revoked or expired API key\."):
         call_command("mcp_stdio", api_key="sk_test_nope")
+
+
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+def test_a_stateless_server_refuses_subscriptions_and_says_why(merchant, agent):
+    """The HTTP transport's server (no session outlives a request) builds no watchers."""
+
+    server = serve(agent(merchant))
+
+    async def main():
+        async with Client(server, mode="legacy") as client:
+            with pytest.raises(MCPError) as caught:
+                await client.subscribe_resource("approvals://appr_1")
+            return caught.value.error
+
+    error = anyio.run(main)
+
+    assert (error.code, error.message) == (-32600, STATELESS_MESSAGE)
