@@ -32,8 +32,9 @@ def get_approval(call: ToolCall, data: dict[str, Any]) -> AgentApproval:
     policy_exempt=True,
     output=AgentApprovalSerializer,
     name="agent_approval",
-    description="An approval as get_approval shows it. Over stdio, resources/subscribe sends "
-    "notifications/resources/updated when it is decided, executed, fails or expires.",
+    description="An approval as get_approval shows it. Subscribe (subscriptions/listen; "
+    "resources/subscribe over stdio) for notifications/resources/updated when it is decided, "
+    "executed, fails or expires.",
 )
 def approval_resource(call: ToolCall, approval_id: str) -> AgentApproval:
     return agent_selectors.approval_get(context=call.context, approval_id=approval_id)

@@ -33,7 +33,13 @@ from .auth import ApiTokenVerifier, CallerResolver, http_caller, run_sync, stdio
 from .execution import ToolOutcome, run_tool
 from .redaction import redact_customer_pii
 from .registry import ResourceSpec, ToolCall, ToolSpec
-from .subscriptions import SCHEME, ApprovalWatchers, approval_id_of, stateless_refusal
+from .subscriptions import (
+    SCHEME,
+    ApprovalWatchers,
+    approval_id_of,
+    listen_with_watchers,
+    stateless_refusal,
+)
 
 SERVER_NAME = "mcp-payments"
 SERVER_VERSION = "1.0.0"
@@ -174,23 +180,41 @@ def build_server(
             contents=[types.TextResourceContents(uri=uri, mime_type="application/json", text=text)]
         )
 
+    async def watched_approval(context: AuthContext, uri: str) -> tuple[str, str, str]:
+        """(uri, approval id, status) of an approval the caller may read (another merchant's
+        is "No such agent approval", as a read)."""
+        approval_id = approval_id_of(uri)
+        try:
+            approval = await run_sync(_read_resource)(
+                context, registry.resources()[SCHEME], approval_id
+            )
+        except ApplicationError as exc:
+            raise _resource_error(uri, exc) from None
+        return uri, approval["id"], approval["status"]
+
     async def subscribe_resource(
         ctx: ServerRequestContext[Any, Any], params: types.SubscribeRequestParams
     ) -> types.EmptyResult:
-        """Watch one of the caller's approvals (another merchant's is "No such agent approval",
-        as a read); `notifications/resources/updated` follows each change of its status."""
+        """Handshake-era clients: watch one of the caller's approvals for this session;
+        `notifications/resources/updated` follows each change of its status."""
         context = await caller(ctx)
         uri = str(params.uri)
-        approval_id = approval_id_of(uri)
+        approval_id_of(uri)
         if watchers is None:
             raise stateless_refusal(uri)
-        spec = registry.resources()[SCHEME]
-        try:
-            approval = await run_sync(_read_resource)(context, spec, approval_id)
-        except ApplicationError as exc:
-            raise _resource_error(uri, exc) from None
-        watchers.subscribe(ctx.session, uri, approval["id"], approval["status"])
+        _, approval_id, status = await watched_approval(context, uri)
+        watchers.subscribe(ctx.session, uri, approval_id, status)
         return types.EmptyResult()
+
+    async def subscriptions_listen(
+        ctx: ServerRequestContext[Any, Any], params: types.SubscriptionsListenRequestParams
+    ) -> types.SubscriptionsListenResult:
+        """2026-07-28 clients, on any transport: a listen stream for `approvals://…` URIs the
+        caller may read (all checked before the stream opens)."""
+        context = await caller(ctx)
+        uris = params.notifications.resource_subscriptions or []
+        watched = [await watched_approval(context, str(uri)) for uri in uris]
+        return await listen_with_watchers(ctx, params, watched)
 
     async def unsubscribe_resource(
         ctx: ServerRequestContext[Any, Any], params: types.UnsubscribeRequestParams
@@ -262,6 +286,7 @@ def build_server(
         on_read_resource=read_resource,
         on_subscribe_resource=subscribe_resource,
         on_unsubscribe_resource=unsubscribe_resource,
+        on_subscriptions_listen=subscriptions_listen,
         on_list_prompts=list_prompts,
         on_get_prompt=get_prompt,
     )

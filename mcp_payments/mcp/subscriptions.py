@@ -1,10 +1,11 @@
-"""`resources/subscribe` on `approvals://{id}` (docs/mcp.md "Approval subscriptions").
+"""Subscriptions to `approvals://{id}` (docs/mcp.md "Approval subscriptions").
 
-A subscription needs a session that outlives the request, to send
-`notifications/resources/updated` later: the stdio transport has one (one client per process,
-for as long as it runs). The HTTP transport is stateless with JSON responses, so it has nothing
-to send a notification on; there `resources/subscribe` answers an MCP error that says so, and
-agents poll `get_approval` (or read `approvals://{id}`) instead.
+Two protocol generations: handshake-era clients use `resources/subscribe`, which needs a
+session that outlives the request to send `notifications/resources/updated` on later; the stdio
+transport has one (one client per process, for as long as it runs), the stateless HTTP transport
+does not and refuses with a message that says so. 2026-07-28 clients use `subscriptions/listen`,
+whose response is the stream itself, so it works on every transport (HTTP: that request's SSE
+response).
 
 How a change is noticed: a watcher task per subscribed approval reads its status every
 POLL_SECONDS through a selector (one indexed read) and notifies on every change (decided,
@@ -14,12 +15,15 @@ admin, the expiry job) and cannot miss one while a listener reconnects; an agent
 handful of approvals, so its cost is a few reads a second at most.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
 import anyio.abc
 import mcp_types as types
+from mcp.server.context import ServerRequestContext
 from mcp.server.session import ServerSession
+from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ResourceUpdated
 from mcp.shared.exceptions import MCPError
 
 from mcp_payments.agents.models import ApprovalStatus
@@ -74,16 +78,46 @@ class ApprovalWatchers:
         status: str,
     ) -> None:
         with scope:
-            while status not in FINAL:
-                await anyio.sleep(POLL_SECONDS)
-                current = await run_sync(approval_status)(approval_id=approval_id)
-                if current is None:
-                    break
-                if current != status:
-                    status = current
-                    await session.send_resource_updated(uri)
+            await watch_approval(approval_id, status, lambda: session.send_resource_updated(uri))
         if self._watchers.get(uri) is scope:
             del self._watchers[uri]
+
+
+async def watch_approval(
+    approval_id: str, status: str, notify: Callable[[], Awaitable[None]]
+) -> None:
+    """Call `notify` on each change of the approval's status (now `status`), until it is final
+    or gone; cancel the task to stop earlier."""
+    while status not in FINAL:
+        await anyio.sleep(POLL_SECONDS)
+        current = await run_sync(approval_status)(approval_id=approval_id)
+        if current is None:
+            return
+        if current != status:
+            status = current
+            await notify()
+
+
+async def listen_with_watchers(
+    ctx: ServerRequestContext[Any, Any],
+    params: types.SubscriptionsListenRequestParams,
+    watched: list[tuple[str, str, str]],
+) -> types.SubscriptionsListenResult:
+    """`subscriptions/listen` (2026-07-28 clients, stdio or HTTP: the response is the stream)
+    for the already authorized (uri, approval id, status) triples: the SDK's `ListenHandler`
+    over a bus of this stream alone, fed by a watcher per approval; they end with the stream."""
+    bus = InMemorySubscriptionBus()
+
+    def publisher(uri: str) -> Callable[[], Awaitable[None]]:
+        return lambda: bus.publish(ResourceUpdated(uri=uri))
+
+    async with anyio.create_task_group() as tasks:
+        for uri, approval_id, status in watched:
+            tasks.start_soon(watch_approval, approval_id, status, publisher(uri))
+        try:
+            return await ListenHandler(bus)(ctx, params)
+        finally:
+            tasks.cancel_scope.cancel()
 
 
 def approval_id_of(uri: str) -> str:

@@ -15,7 +15,6 @@ from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
-from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.selectors import api_key_context, user_context
 from mcp_payments.accounts.services import AgentPolicy, api_key_create
 from mcp_payments.agents.models import AgentApproval
@@ -23,9 +22,8 @@ from mcp_payments.agents.services.approvals import approval_approve, approval_re
 from mcp_payments.mcp.execution import run_tool
 from mcp_payments.mcp.subscriptions import POLL_SECONDS
 from tests.fixtures.factories import MembershipFactory
-from tests.fixtures.ledger import fund_wallet
+from tests.fixtures.ledger import funded_transfer_arguments
 from tests.fixtures.mcp import REPO_ROOT, server_env
-from wallets.services.wallets import wallet_create
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -44,18 +42,9 @@ def agent_secret(merchant) -> str:
 
 def pending_approvals(merchant, secret: str, count: int) -> list[str]:
     """`count` transfers above the key's approval_above: each waits in its own approval."""
-    context = AuthContext(merchant=merchant, scopes=frozenset({"wallets:write"}))
-    source = wallet_create(context=context, currency="usd")
-    destination = wallet_create(context=context, currency="usd")
-    fund_wallet(source, 10_000)
     ids = []
-    for amount in range(500, 500 + count):
-        arguments = {
-            "source_wallet": source.id,
-            "destination_wallet": destination.id,
-            "amount": amount,
-            "currency": "usd",
-        }
+    for _ in range(count):
+        arguments = funded_transfer_arguments(merchant, 500)
         outcome = run_tool(
             context=api_key_context(secret), name="create_transfer", arguments=arguments
         )

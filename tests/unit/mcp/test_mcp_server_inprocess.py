@@ -4,14 +4,21 @@ resources, prompts, the token verifier and the stdio command's refusals."""
 import anyio
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from mcp.client import Client
 from mcp.shared.exceptions import MCPError
+from mcp.shared.subscriptions import ResourceUpdated
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
+from mcp_payments.accounts.selectors import user_context
+from mcp_payments.agents.services.approvals import approval_approve
 from mcp_payments.mcp.auth import ApiTokenVerifier, CallerToken
+from mcp_payments.mcp.execution import run_tool
 from mcp_payments.mcp.server import build_server
 from mcp_payments.mcp.subscriptions import STATELESS_MESSAGE
 from tests.conftest import jwt_for
 from tests.fixtures.factories import CustomerFactory, MembershipFactory
+from tests.fixtures.ledger import funded_transfer_arguments
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -203,3 +210,44 @@ def test_a_stateless_server_refuses_subscriptions_and_says_why(merchant, agent):
     error = anyio.run(main)
 
     assert (error.code, error.message) == (-32600, STATELESS_MESSAGE)
+
+
+def pending_transfer_approval(merchant, agent) -> tuple:
+    """(agent context with approval_above 100, an approval of one of its transfers)."""
+    context = agent(merchant, approval_above=100)
+    arguments = funded_transfer_arguments(merchant, 500)
+    outcome = run_tool(context=context, name="create_transfer", arguments=arguments)
+    return context, outcome.body["approval"]
+
+
+def test_a_listen_stream_carries_the_updates_of_a_subscribed_approval(merchant, agent):
+    """2026-07-28 clients subscribe through `subscriptions/listen` (any transport)."""
+    context, approval_id = pending_transfer_approval(merchant, agent)
+    decider = user_context(MembershipFactory(merchant=merchant, role="admin").user)
+    server = serve(context)
+    connection.close()
+
+    def approve() -> None:
+        try:
+            approval_approve(context=decider, approval_id=approval_id)
+        finally:
+            connection.close()
+
+    async def main():
+        async with Client(server) as client:
+            uri = f"approvals://{approval_id}"
+            async with client.listen(resource_subscriptions=[uri]) as subscription:
+                await anyio.to_thread.run_sync(approve)
+                with anyio.fail_after(5):
+                    event = await subscription.__anext__()
+            with pytest.raises(MCPError) as refused:
+                async with client.listen(resource_subscriptions=["approvals://appr_nope"]):
+                    pass
+            return client.protocol_version, subscription.honored, event, refused.value.error
+
+    version, honored, event, refused = anyio.run(main)
+
+    assert version in MODERN_PROTOCOL_VERSIONS
+    assert honored.resource_subscriptions == [f"approvals://{approval_id}"]
+    assert event == ResourceUpdated(uri=f"approvals://{approval_id}")
+    assert (refused.code, refused.message) == (-32602, "No such agent approval: 'appr_nope'")
