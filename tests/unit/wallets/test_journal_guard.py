@@ -56,6 +56,17 @@ def test_an_event_rolled_back_with_its_savepoint_does_not_count(wallet, journal_
     journal_guard.violations.clear()  # provoked on purpose: this test passes
 
 
+@pytest.mark.django_db
+def test_an_event_of_an_earlier_transaction_does_not_count(wallet, journal_guard):
+    with transaction.atomic():
+        emit("wallet.updated", wallet)
+
+    with pytest.raises(DatabaseError, match=ERROR), transaction.atomic():
+        post_bare_entry(wallet)
+
+    journal_guard.violations.clear()  # provoked on purpose: this test passes
+
+
 @pytest.mark.django_db(transaction=True)
 def test_at_a_real_commit_an_entry_needs_its_event(wallet):
     with pytest.raises(DatabaseError, match=ERROR), transaction.atomic():
