@@ -10,6 +10,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from mcp_payments.accounts.services import api_key_create
 from tests.fixtures.factories import MembershipFactory, MerchantFactory, UserFactory
+from tests.fixtures.journal_guard import (  # noqa: F401 (fixtures for every test)
+    django_db_setup,
+    journal_entries_without_events,
+    journal_guard,
+)
 
 PASSWORD = "correct horse battery"
 

@@ -5,6 +5,7 @@ by another. Money is shown with its currency's symbol and exponent."""
 from collections.abc import Iterable
 
 from django.contrib import admin
+from django.contrib.admin.options import csrf_protect_m
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -246,6 +247,13 @@ class AdjustmentAdmin(BackOfficeAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @csrf_protect_m
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The admin's form without the admin's own transaction around it: the adjustment is
+        written by `adjustment_request`, whose transaction is durable (a service never runs
+        inside another one). An adjustment has no inlines to save alongside it."""
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change) -> None:
         if change:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from django.db import transaction
+
 _planning: ContextVar[list[dict[str, Any]] | None] = ContextVar("planning", default=None)
 
 
@@ -37,3 +39,15 @@ def planning() -> Iterator[list[dict[str, Any]]]:
         yield notes
     finally:
         _planning.reset(token)
+
+
+def service_transaction() -> transaction.Atomic:
+    """The transaction a public write service opens: `transaction.atomic(durable=True)`, so a
+    service called inside another transaction raises RuntimeError instead of silently joining
+    it (its "record intent, call the provider, book the outcome" commits would collapse into the
+    caller's, and a lock would be held across the provider call). Services that call each other
+    use the callee's non-durable `_impl`.
+
+    One exception: in planning mode a dry run plans the real service inside the transaction it
+    then rolls back, so there the block is an ordinary (nested) atomic block."""
+    return transaction.atomic(durable=not is_planning())

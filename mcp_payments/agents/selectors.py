@@ -29,6 +29,12 @@ def approval_get(*, context: AuthContext, approval_id: str) -> AgentApproval:
     return approval
 
 
+def approval_status(*, approval_id: str) -> str | None:
+    """An approval's status now (None once it no longer exists); one indexed read, for
+    watchers that already checked the caller may see it (`approval_get`)."""
+    return AgentApproval.objects.filter(pk=approval_id).values_list("status", flat=True).first()
+
+
 def assistant_policy_get(*, merchant_id: str) -> AssistantPolicy | None:
     """The merchant's assistant policy row, or None when it never set one."""
     return AssistantPolicy.objects.filter(merchant_id=merchant_id).first()

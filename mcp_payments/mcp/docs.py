@@ -48,7 +48,8 @@ def tools_markdown() -> str:
         )
     lines += ["", "| Resource | Scope | Description |", "|---|---|---|"]
     for spec in sorted(registry.resources().values(), key=lambda spec: spec.scheme):
-        lines.append(f"| `{spec.uri_template}` | `{spec.scope}` | {spec.description} |")
+        scope = f"`{spec.scope}`" if spec.scope else "any"
+        lines.append(f"| `{spec.uri_template}` | {scope} | {spec.description} |")
     lines += ["", "| Prompt | Arguments (`?` optional) | Description |", "|---|---|---|"]
     for spec in sorted(registry.prompts().values(), key=lambda spec: spec.name):
         arguments = ", ".join(f"`{a.name}`" + ("" if a.required else "?") for a in spec.arguments)

@@ -9,7 +9,7 @@ from mcp_payments.agents.representations import AgentApprovalSerializer
 from mcp_payments.monitoring.status import system_status
 
 from . import prompts  # noqa: F401 (registers the prompts)
-from .registry import IdInput, NoInput, ToolCall, tool
+from .registry import IdInput, NoInput, ToolCall, resource, tool
 
 
 @tool(
@@ -24,6 +24,20 @@ from .registry import IdInput, NoInput, ToolCall, tool
 )
 def get_approval(call: ToolCall, data: dict[str, Any]) -> AgentApproval:
     return agent_selectors.approval_get(context=call.context, approval_id=data["id"])
+
+
+@resource(
+    "approvals",
+    scope=None,
+    policy_exempt=True,
+    output=AgentApprovalSerializer,
+    name="agent_approval",
+    description="An approval as get_approval shows it. Subscribe (subscriptions/listen; "
+    "resources/subscribe over stdio) for notifications/resources/updated when it is decided, "
+    "executed, fails or expires.",
+)
+def approval_resource(call: ToolCall, approval_id: str) -> AgentApproval:
+    return agent_selectors.approval_get(context=call.context, approval_id=approval_id)
 
 
 _COUNT = {"type": "integer", "minimum": 0}

@@ -248,8 +248,11 @@ class ResourceSpec:
     fn: Callable[[ToolCall, str], Model | dict[str, Any]]
     name: str
     description: str
-    scope: str
+    scope: str | None
     output: type[serializers.Serializer]
+    # As for tools: a resource every caller may read of its own (its approvals), whatever
+    # `allowed_tools` says.
+    policy_exempt: bool = False
 
     @property
     def uri_template(self) -> str:
@@ -257,7 +260,12 @@ class ResourceSpec:
 
     @property
     def requirement(self) -> ToolRequirement:
-        return ToolRequirement(name=f"{self.scheme}://", scope=self.scope, writes=False)
+        return ToolRequirement(
+            name=f"{self.scheme}://",
+            scope=self.scope,
+            writes=False,
+            policy_exempt=self.policy_exempt,
+        )
 
 
 @dataclass(frozen=True)
@@ -321,17 +329,20 @@ def tool(
 def resource(
     scheme: str,
     *,
-    scope: str,
+    scope: str | None,
     output: type[serializers.Serializer],
     name: str,
     description: str,
+    policy_exempt: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the resource template `<scheme>://{id}`."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if scheme in _RESOURCES:
             raise ValueError(f"MCP resource {scheme}:// is registered twice")
-        _RESOURCES[scheme] = ResourceSpec(scheme, fn, name, description, scope, output)
+        _RESOURCES[scheme] = ResourceSpec(
+            scheme, fn, name, description, scope, output, policy_exempt=policy_exempt
+        )
         return fn
 
     return register

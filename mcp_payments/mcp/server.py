@@ -11,6 +11,7 @@ results carrying the API's error envelope. Everything used is public SDK API: `S
 import json
 from typing import Any
 
+import anyio
 import mcp_types as types
 from django.conf import settings
 from mcp.server.auth.settings import AuthSettings
@@ -32,6 +33,13 @@ from .auth import ApiTokenVerifier, CallerResolver, http_caller, run_sync, stdio
 from .execution import ToolOutcome, run_tool
 from .redaction import redact_customer_pii
 from .registry import ResourceSpec, ToolCall, ToolSpec
+from .subscriptions import (
+    SCHEME,
+    ApprovalWatchers,
+    approval_id_of,
+    listen_with_watchers,
+    stateless_refusal,
+)
 
 SERVER_NAME = "mcp-payments"
 SERVER_VERSION = "1.0.0"
@@ -99,9 +107,20 @@ def _read_resource(context: AuthContext, spec: ResourceSpec, object_id: str) -> 
     return body if context.has_scope("customers:read") else redact_customer_pii(body)
 
 
-def build_server(resolve_caller: CallerResolver) -> Server[Any]:
+def _resource_error(uri: str, exc: ApplicationError) -> MCPError:
+    return MCPError(
+        code=types.INVALID_PARAMS,
+        message=exc.message,
+        data={"uri": uri, **application_error_body(exc)},
+    )
+
+
+def build_server(
+    resolve_caller: CallerResolver, watchers: ApprovalWatchers | None = None
+) -> Server[Any]:
     """The server's handlers; `resolve_caller` says who sends each request (HTTP: the bearer
-    token; stdio: the key given at start)."""
+    token; stdio: the key given at start). `watchers` holds the session's `approvals://{id}`
+    subscriptions; without it (stateless HTTP) `resources/subscribe` is refused."""
 
     async def caller(ctx: ServerRequestContext[Any, Any]) -> AuthContext:
         context = await resolve_caller(ctx)
@@ -155,15 +174,57 @@ def build_server(resolve_caller: CallerResolver) -> Server[Any]:
         try:
             body = await run_sync(_read_resource)(context, spec, object_id)
         except ApplicationError as exc:
-            raise MCPError(
-                code=types.INVALID_PARAMS,
-                message=exc.message,
-                data={"uri": uri, **application_error_body(exc)},
-            ) from None
+            raise _resource_error(uri, exc) from None
         text = json.dumps(body, ensure_ascii=False)
         return types.ReadResourceResult(
             contents=[types.TextResourceContents(uri=uri, mime_type="application/json", text=text)]
         )
+
+    async def watched_approval(context: AuthContext, uri: str) -> tuple[str, str, str]:
+        """(uri, approval id, status) of an approval the caller may read (another merchant's
+        is "No such agent approval", as a read)."""
+        approval_id = approval_id_of(uri)
+        try:
+            approval = await run_sync(_read_resource)(
+                context, registry.resources()[SCHEME], approval_id
+            )
+        except ApplicationError as exc:
+            raise _resource_error(uri, exc) from None
+        return uri, approval["id"], approval["status"]
+
+    async def subscribe_resource(
+        ctx: ServerRequestContext[Any, Any], params: types.SubscribeRequestParams
+    ) -> types.EmptyResult:
+        """Handshake-era clients: watch one of the caller's approvals for this session;
+        `notifications/resources/updated` follows each change of its status."""
+        context = await caller(ctx)
+        uri = str(params.uri)
+        approval_id_of(uri)
+        if watchers is None:
+            raise stateless_refusal(uri)
+        _, approval_id, status = await watched_approval(context, uri)
+        watchers.subscribe(ctx.session, uri, approval_id, status)
+        return types.EmptyResult()
+
+    async def subscriptions_listen(
+        ctx: ServerRequestContext[Any, Any], params: types.SubscriptionsListenRequestParams
+    ) -> types.SubscriptionsListenResult:
+        """2026-07-28 clients, on any transport: a listen stream for `approvals://…` URIs the
+        caller may read (all checked before the stream opens)."""
+        context = await caller(ctx)
+        uris = params.notifications.resource_subscriptions or []
+        watched = [await watched_approval(context, str(uri)) for uri in uris]
+        return await listen_with_watchers(ctx, params, watched)
+
+    async def unsubscribe_resource(
+        ctx: ServerRequestContext[Any, Any], params: types.UnsubscribeRequestParams
+    ) -> types.EmptyResult:
+        await caller(ctx)
+        uri = str(params.uri)
+        if watchers is None:
+            raise stateless_refusal(uri)
+        watchers.unsubscribe(uri)
+        return types.EmptyResult()
 
     async def list_prompts(
         ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
@@ -223,6 +284,9 @@ def build_server(resolve_caller: CallerResolver) -> Server[Any]:
         on_list_resources=list_resources,
         on_list_resource_templates=list_resource_templates,
         on_read_resource=read_resource,
+        on_subscribe_resource=subscribe_resource,
+        on_unsubscribe_resource=unsubscribe_resource,
+        on_subscriptions_listen=subscriptions_listen,
         on_list_prompts=list_prompts,
         on_get_prompt=get_prompt,
     )
@@ -274,7 +338,9 @@ def http_app() -> tuple[Starlette, StreamableHTTPSessionManager]:
 
 
 async def serve_stdio(secret: str) -> None:
-    """Serve one client over stdin/stdout as the key `secret`."""
-    server = build_server(stdio_caller(secret))
-    async with stdio_server() as (read_stream, write_stream):
+    """Serve one client over stdin/stdout as the key `secret`; the session lives as long as
+    the process, so it takes `approvals://{id}` subscriptions (their watchers end with it)."""
+    async with stdio_server() as (read_stream, write_stream), anyio.create_task_group() as tasks:
+        server = build_server(stdio_caller(secret), ApprovalWatchers(tasks))
         await server.run(read_stream, write_stream, server.create_initialization_options())
+        tasks.cancel_scope.cancel()

@@ -23,6 +23,7 @@ from compliance.rules.attributes import risk_subject_for
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.agents.enforcement import policy_check, policy_enforce
+from mcp_payments.agents.planning import service_transaction
 from mcp_payments.api.logging import interface_var
 from mcp_payments.audit.records import audit_record
 from mcp_payments.events.jobs import enqueue_on_commit
@@ -174,13 +175,13 @@ def payment_create(
         updated=now,
     )
     if not request.confirm:
-        with transaction.atomic():
+        with service_transaction():
             policy_enforce(context=context, operation=operation)
             payment.save(force_insert=True)
             emit("payment.created", payment)
         return payment
     assessment = _assess(payment)
-    with transaction.atomic():
+    with service_transaction():
         policy_enforce(
             context=context, operation=operation, amount=payment.amount, currency=payment.currency
         )
@@ -220,7 +221,7 @@ def payment_confirm(
         currency=current.currency,
     )
     card = get_provider().tokenize(token=method.provider_token)
-    with transaction.atomic():
+    with service_transaction():
         payment = _lock(context, payment_id)
         _require_confirmable(payment)
         policy_enforce(
@@ -358,7 +359,7 @@ def payment_book_outcome(
 ) -> Payment:
     """Record a provider outcome for a payment in `processing` or `requires_action` (a payment
     already resolved is returned unchanged: reconciliation and a retry cannot book twice)."""
-    with transaction.atomic():
+    with service_transaction():
         current = _lock(None, payment_id)
         if current.status not in (PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_ACTION):
             return current  # booked already (reconciliation or a concurrent retry)
@@ -455,7 +456,7 @@ def _schedule_sandbox_dispute(payment_id: str) -> None:
 
 def payment_complete_3ds(*, context: AuthContext, payment_id: str, succeeded: bool) -> Payment:
     """The sandbox's 3-D Secure page: the cardholder passes or fails the challenge."""
-    with transaction.atomic():
+    with service_transaction():
         payment = _lock(context, payment_id)
         if payment.status != PaymentStatus.REQUIRES_ACTION:
             raise PaymentUnexpectedState(f"This payment is {payment.status}, not requires_action.")
@@ -479,7 +480,7 @@ def payment_capture(
     payment is `processing` until the provider answered), call the provider, book the outcome.
     A crash in between leaves a `processing` payment that reconciliation resolves from the
     provider's record (captured → booked; still authorized → back to `requires_capture`)."""
-    with transaction.atomic():
+    with service_transaction():
         payment = _lock(context, payment_id)
         policy_enforce(context=context, operation="capture_payment")
         if payment.status != PaymentStatus.REQUIRES_CAPTURE:
@@ -516,7 +517,7 @@ def payment_cancel(
     An authorization is voided in three steps (intent `processing` with the reason, provider
     call outside any lock, booking); reconciliation books a crash in between from the
     provider's record (voided → canceled)."""
-    with transaction.atomic():
+    with service_transaction():
         payment = _lock(context, payment_id)
         policy_enforce(context=context, operation="cancel_payment")
         if payment.status not in CANCELABLE:
@@ -548,7 +549,7 @@ def _canceled(context: AuthContext | None, payment: Payment, reason: str) -> Pay
 def payment_book_canceled(*, context: AuthContext | None, payment_id: str) -> Payment:
     """Book a void the provider confirmed for a payment `processing` its cancel (a payment
     already resolved is returned unchanged: reconciliation and the caller cannot book twice)."""
-    with transaction.atomic():
+    with service_transaction():
         payment = _lock(None, payment_id)
         if payment.status != PaymentStatus.PROCESSING:
             return payment

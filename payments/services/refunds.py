@@ -5,12 +5,12 @@ provider asked outside any transaction or lock."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.agents.enforcement import policy_enforce
+from mcp_payments.agents.planning import service_transaction
 from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
 from payments.enums import PaymentStatus, RefundStatus
@@ -44,7 +44,7 @@ def refund_create(
     the provider; (3) book the answer (`refund_book_outcome`: `refund.succeeded`, or
     `refund.failed` with a reversing entry). A crash between (1) and (3) leaves a `pending`
     refund that `refunds_reconcile_pending` resolves from the provider's record. Audited."""
-    with transaction.atomic():
+    with service_transaction():
         payments = Payment.objects.select_for_update(of=("self",))
         if context.merchant is not None:
             payments = payments.filter(merchant=context.merchant)
@@ -113,7 +113,7 @@ def refund_book_outcome(
     unchanged, so reconciliation and the caller cannot book twice). Success: `succeeded`,
     `refund.succeeded`. Failure: a reversing ledger entry, the refunded amount given back,
     `failed` with `failure_reason`, `refund.failed`."""
-    with transaction.atomic():
+    with service_transaction():
         refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
         if refund.status != RefundStatus.PENDING:
             return refund

@@ -1,10 +1,10 @@
 """Manual adjustments by platform staff, with maker-checker: one staff member requests, a
 different one approves; only then is the entry against the platform funding account posted."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from mcp_payments.accounts.context import AuthContext
+from mcp_payments.agents.planning import service_transaction
 from mcp_payments.api.errors import NotFound
 from mcp_payments.audit.records import audit_record
 from mcp_payments.events.services import emit
@@ -41,7 +41,7 @@ def adjustment_request(
 ) -> Adjustment:
     """Record a requested adjustment; nothing moves until another staff member approves."""
     _require_staff_user(context)
-    with transaction.atomic():
+    with service_transaction():
         adjustment = Adjustment.objects.create(
             wallet=wallet,
             direction=direction,
@@ -72,7 +72,7 @@ def adjustment_approve(*, context: AuthContext, adjustment_id: str) -> Adjustmen
     from platform funding; a debit takes funds back (refused if the wallet lacks them). Emits
     `adjustment.approved` with the entry, in the same transaction; audited."""
     _require_staff_user(context)
-    with transaction.atomic():
+    with service_transaction():
         adjustment = _locked_pending(adjustment_id)
         if adjustment.requested_by_id == context.user.pk:
             raise SelfApproval()
@@ -102,7 +102,7 @@ def adjustment_approve(*, context: AuthContext, adjustment_id: str) -> Adjustmen
 
 def adjustment_reject(*, context: AuthContext, adjustment_id: str) -> Adjustment:
     _require_staff_user(context)
-    with transaction.atomic():
+    with service_transaction():
         adjustment = _locked_pending(adjustment_id)
         adjustment.status = AdjustmentStatus.REJECTED
         adjustment.decided_by = context.user

@@ -1,13 +1,13 @@
 """Payouts: funds move to payout clearing at once; a background job hands them to the bank rail
 and settles (paid) or returns them (failed); a pending payout can be canceled."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from compliance.kyc import kyc_check_amount
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.agents.enforcement import policy_enforce
+from mcp_payments.agents.planning import service_transaction
 from mcp_payments.audit.records import audit_record
 from mcp_payments.events.jobs import enqueue_on_commit
 from mcp_payments.events.services import emit
@@ -58,7 +58,7 @@ def payout_create(
         )
     if wallet is not None:
         kyc_check_amount(customer_id=wallet.customer_id, amount=amount, currency=currency)
-    with transaction.atomic():
+    with service_transaction():
         policy_enforce(context=context, operation="create_payout", amount=amount, currency=currency)
         source: LedgerAccount = (
             wallet.account
@@ -115,7 +115,7 @@ def payout_cancel(*, context: AuthContext, payout_id: str) -> Payout:
     """Cancel a payout not yet handed to the bank; the funds return to their source. Emits
     `payout.canceled`; audited. Any other state → 409 `payout_not_cancelable`."""
     payout_get(context=context, payout_id=payout_id)
-    with transaction.atomic():
+    with service_transaction():
         policy_enforce(context=context, operation="cancel_payout")
         payout = lock_payout(Payout.objects.select_related("source_account"), payout_id)
         if payout.status != PayoutStatus.PENDING:
@@ -137,7 +137,7 @@ def payout_settle(*, payout_id: str) -> Payout | None:
     crash sends once. Paid → clearing pays out of the platform's bank account; failed → the funds
     return to the source. Emits `payout.paid` or `payout.failed`; audited. Returns None when the
     payout was canceled or already settled."""
-    with transaction.atomic():
+    with service_transaction():
         payout = lock_payout(Payout.objects.all(), payout_id)
         if payout is None or payout.status not in (PayoutStatus.PENDING, PayoutStatus.IN_TRANSIT):
             return None
@@ -151,7 +151,7 @@ def payout_settle(*, payout_id: str) -> Payout | None:
         currency=payout.currency,
         destination=payout.destination,
     )
-    with transaction.atomic():
+    with service_transaction():
         payout = lock_payout(Payout.objects.select_related("source_account"), payout_id)
         if payout.status != PayoutStatus.IN_TRANSIT:
             return None

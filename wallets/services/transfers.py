@@ -12,6 +12,7 @@ from django.utils import timezone
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.exceptions import MerchantRequired
 from mcp_payments.agents.enforcement import policy_enforce, policy_enforce_totals
+from mcp_payments.agents.planning import service_transaction
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.audit.records import AuditAction, audit_record, audit_record_many
 from mcp_payments.events.services import emit, emit_many
@@ -160,7 +161,7 @@ def transfer_create(*, context: AuthContext, request: TransferRequest) -> Transf
     if context.merchant is None:
         raise MerchantRequired()
     wallets = _load_wallets(context, {request.source_wallet, request.destination_wallet})
-    with transaction.atomic():
+    with service_transaction():
         policy_enforce(
             context=context,
             operation="create_transfer",
@@ -219,7 +220,7 @@ def transfer_batch(
     if atomic and errors:
         return False, _results(len(requests), {}, errors)
 
-    with transaction.atomic():
+    with service_transaction():
         # One call: the policy sees the batch's total per currency, reserved once.
         policy_enforce_totals(
             context=context,
@@ -300,7 +301,7 @@ def _hold_legs(transfer: Transfer) -> list[Leg]:
 def transfer_post(*, context: AuthContext, transfer_id: str, amount: int | None = None) -> Transfer:
     """Settle a hold for its amount or less (the rest is released). Posting more than held → 400;
     posting a transfer that is not pending → 409. Emits `transfer.posted`; audited."""
-    with transaction.atomic():
+    with service_transaction():
         policy_enforce(context=context, operation="post_transfer")
         transfer = _locked_pending(context, transfer_id)
         amount = transfer.amount if amount is None else amount
@@ -362,7 +363,7 @@ def _void(context: AuthContext | None, transfer: Transfer, kind: str) -> Transfe
 
 def transfer_void(*, context: AuthContext, transfer_id: str) -> Transfer:
     """Release a hold in full. Voiding a transfer that is not pending → 409."""
-    with transaction.atomic():
+    with service_transaction():
         policy_enforce(context=context, operation="void_transfer")
         return _void(context, _locked_pending(context, transfer_id), "transfer_void")
 
@@ -371,7 +372,7 @@ def transfer_expire_holds(*, limit: int = 500) -> int:
     """Void holds past `hold_expires_at` (beat job). Skips rows another worker holds; returns how
     many expired."""
     expired = 0
-    with transaction.atomic():
+    with service_transaction():
         due = list(
             Transfer.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("source_wallet", "destination_wallet")

@@ -17,6 +17,7 @@ from django.db.models import F
 
 from mcp_payments.accounts.context import AuthContext, system_context
 from mcp_payments.agents.enforcement import policy_enforce
+from mcp_payments.agents.planning import service_transaction
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.api.idempotency import (
     Replay,
@@ -368,7 +369,7 @@ def _check_payable(invoice: Invoice) -> None:
 
 def invoice_finalize(*, context: AuthContext | None, invoice_id: str) -> Invoice:
     """draft → open (BILLING.md §4); 409 unless draft. Emits `invoice.finalized`."""
-    with transaction.atomic():
+    with service_transaction():
         invoice = lock_invoice(context, invoice_id)
         if invoice.status != InvoiceStatus.DRAFT:
             raise InvoiceStateConflict(f"This invoice is {invoice.status}, not draft.")
@@ -379,7 +380,7 @@ def invoice_finalize(*, context: AuthContext | None, invoice_id: str) -> Invoice
 
 def invoice_void(*, context: AuthContext | None, invoice_id: str) -> Invoice:
     """open|uncollectible (or draft) → void; posts nothing. Emits `invoice.voided`."""
-    with transaction.atomic():
+    with service_transaction():
         invoice = lock_invoice(context, invoice_id)
         if invoice.status == InvoiceStatus.PAID:
             raise InvoiceAlreadyPaid("A paid invoice cannot be voided; refund its payment.")
@@ -403,7 +404,7 @@ def void_locked(invoice: Invoice, now: datetime) -> None:
 
 def invoice_mark_uncollectible(*, context: AuthContext | None, invoice_id: str) -> Invoice:
     """open → uncollectible (written off; posts nothing). Emits `invoice.marked_uncollectible`."""
-    with transaction.atomic():
+    with service_transaction():
         invoice = lock_invoice(context, invoice_id)
         if invoice.status != InvoiceStatus.OPEN:
             raise InvoiceStateConflict(f"This invoice is {invoice.status}, not open.")
@@ -429,7 +430,7 @@ def invoice_create_manual(
 
     from ..exceptions import InvoiceNothingToInvoice
 
-    with transaction.atomic():
+    with service_transaction():
         customer = customer_get(context=context, customer_id=customer_id, param="customer")
         subscription = (
             lock_subscription(context, subscription_id) if subscription_id is not None else None
@@ -477,7 +478,7 @@ def invoice_pay(
     finalized first. 409 `invoice_already_paid` on a paid invoice; 409
     `invoice_payment_in_progress` while another attempt runs; 402 on a decline (the failure is
     recorded and the dunning schedule applies)."""
-    with transaction.atomic():
+    with service_transaction():
         invoice = lock_invoice(context, invoice_id)
         if invoice.status == InvoiceStatus.DRAFT:
             finalize_locked(invoice, billing_now(invoice))

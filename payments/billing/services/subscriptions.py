@@ -11,6 +11,7 @@ from django.db.models import F, Q
 
 from mcp_payments.accounts.context import AuthContext
 from mcp_payments.agents.enforcement import policy_enforce
+from mcp_payments.agents.planning import service_transaction
 from mcp_payments.events.services import emit
 from payments.models import Customer
 from payments.selectors import customer_get, payment_method_get
@@ -175,7 +176,7 @@ def subscription_create(*, context: AuthContext, params: SubscriptionParams) -> 
     `subscription.created`, `invoice.*`; audited; MRR segment opened."""
     if not params.items:
         raise InvalidBillingParameter("At least one item is required.", param="items")
-    with transaction.atomic():
+    with service_transaction():
         customer = customer_get(context=context, customer_id=params.customer, param="customer")
         prices = [
             _price(context, customer.merchant_id, item.price or "", f"items[{index}][price]")
@@ -537,7 +538,7 @@ def subscription_update(
     with `previous_attributes`."""
     retry_invoice: str | None = None
     invoice: Invoice | None = None
-    with transaction.atomic():
+    with service_transaction():
         subscription = lock_subscription(context, subscription_id)
         if subscription.status in TERMINAL:
             raise SubscriptionTerminal()
@@ -738,7 +739,7 @@ def subscription_cancel(
 ) -> Subscription:
     """Cancel now, or at the period end (`at_period_end`). With `invoice_now`, pending items are
     invoiced at once. 409 on a subscription that has ended."""
-    with transaction.atomic():
+    with service_transaction():
         subscription = lock_subscription(context, subscription_id)
         if subscription.status in TERMINAL:
             raise SubscriptionTerminal()
@@ -781,7 +782,7 @@ def subscription_pause(
     """active|past_due|trialing → paused: renewals while paused make invoices that are voided
     (`void`) or kept as drafts (`keep_as_draft`); `resumes_at` resumes it automatically. MRR 0.
     Emits `subscription.paused` and `subscription.updated`."""
-    with transaction.atomic():
+    with service_transaction():
         subscription = lock_subscription(context, subscription_id)
         allowed = (
             SubscriptionStatus.ACTIVE,
@@ -824,7 +825,7 @@ def subscription_resume(
     """paused → active. `billing_cycle_anchor: now` restarts the period now and invoices it in
     full. Emits `subscription.resumed` and `subscription.updated`."""
     invoice = None
-    with transaction.atomic():
+    with service_transaction():
         subscription = lock_subscription(context, subscription_id)
         if subscription.status != SubscriptionStatus.PAUSED:
             raise SubscriptionNotPaused()

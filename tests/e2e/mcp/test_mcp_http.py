@@ -12,7 +12,7 @@ from mcp_payments.accounts.context import AuthContext
 from mcp_payments.accounts.services import AgentPolicy
 from tests.conftest import jwt_for
 from tests.fixtures.factories import MembershipFactory, UserFactory
-from tests.fixtures.ledger import fund_wallet
+from tests.fixtures.ledger import fund_wallet, funded_transfer_arguments
 from tests.fixtures.mcp import mcp_client
 from wallets.models import Transfer
 from wallets.services.wallets import wallet_create
@@ -249,7 +249,10 @@ def test_resources_and_prompts(mcp_server, merchant, api_key_for):
 
     customer, templates, read, prompts, brief, missing = anyio.run(agent)
 
-    assert [t.uri_template for t in templates.resource_templates] == ["customers://{id}"]
+    assert [t.uri_template for t in templates.resource_templates] == [
+        "customers://{id}",
+        "approvals://{id}",
+    ]
     assert json.loads(read.contents[0].text) == customer.structured_content
     assert read.contents[0].mime_type == "application/json"
     assert [p.name for p in prompts.prompts] == ["investigate_payment", "daily_revenue_brief"]
@@ -258,3 +261,32 @@ def test_resources_and_prompts(mcp_server, merchant, api_key_for):
     assert "get_balance" not in text  # this key cannot call it
     assert missing.error.code == -32602
     assert missing.error.message == "No such customer: 'cus_missing'"
+
+
+def test_a_listen_stream_over_http_reports_an_approval_decided_through_rest(
+    mcp_server, merchant, api_key_for
+):
+    """2026-07-28 clients: `subscriptions/listen` is its own SSE response, so it needs no
+    session; the decision is made by a merchant admin through the REST API."""
+    key = api_key_for(merchant, policy=AgentPolicy(approval_above=100))
+    admin = jwt_for(MembershipFactory(merchant=merchant, role="admin").user)
+    arguments = funded_transfer_arguments(merchant, 500, balance=1_000)
+
+    async def agent():
+        async with mcp_client(mcp_server.url, key) as client:
+            pending = await client.call_tool("create_transfer", arguments)
+            uri = f"approvals://{pending.structured_content['approval']}"
+            async with client.listen(resource_subscriptions=[uri]) as subscription:
+                approved = await anyio.to_thread.run_sync(
+                    rest, mcp_server, admin, "POST", f"/agent_approvals/{uri[12:]}/approve", {}
+                )
+                with anyio.fail_after(5):
+                    event = await subscription.__anext__()
+            return uri, approved, event
+
+    uri, approved, event = anyio.run(agent)
+
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "executed"
+    assert event.uri == uri
+    assert Transfer.objects.get().amount == 500

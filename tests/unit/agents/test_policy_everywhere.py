@@ -18,20 +18,12 @@ from payments.models import Customer, Payment
 from tests.conftest import bearer_client, jwt_for
 from tests.fixtures.factories import MembershipFactory
 from tests.fixtures.ledger import balance_of, fund_wallet
-from wallets import ledger
 from wallets.models import JournalEntry, Transfer, Wallet
 from wallets.services.wallets import wallet_create
 
 pytestmark = pytest.mark.django_db
 
 INTERFACES = ["rest", "mcp"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_platform_account_cache():
-    ledger._platform_cache.clear()
-    yield
-    ledger._platform_cache.clear()
 
 
 @pytest.fixture

@@ -4,13 +4,21 @@ resources, prompts, the token verifier and the stdio command's refusals."""
 import anyio
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from mcp.client import Client
 from mcp.shared.exceptions import MCPError
+from mcp.shared.subscriptions import ResourceUpdated
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
+from mcp_payments.accounts.selectors import user_context
+from mcp_payments.agents.services.approvals import approval_approve
 from mcp_payments.mcp.auth import ApiTokenVerifier, CallerToken
+from mcp_payments.mcp.execution import run_tool
 from mcp_payments.mcp.server import build_server
+from mcp_payments.mcp.subscriptions import STATELESS_MESSAGE
 from tests.conftest import jwt_for
 from tests.fixtures.factories import CustomerFactory, MembershipFactory
+from tests.fixtures.ledger import funded_transfer_arguments
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +55,8 @@ def test_tools_resources_and_prompts_follow_the_caller(merchant, agent):
     assert [tool.name for tool in tools.tools] == ["get_customer", "list_customers", "get_approval"]
     assert resources.resources == []
     assert [template.uri_template for template in templates.resource_templates] == [
-        "customers://{id}"
+        "customers://{id}",
+        "approvals://{id}",  # every caller reads its own approvals
     ]
     assert '"name": "Ada"' in read.contents[0].text
     assert [(p.name, [a.name for a in p.arguments]) for p in prompts.prompts] == [
@@ -85,7 +94,9 @@ def test_a_resource_without_its_scope_is_refused(merchant, agent):
 
     templates, message = run(agent(merchant, "events:read"), scenario)
 
-    assert templates.resource_templates == []
+    assert [template.uri_template for template in templates.resource_templates] == [
+        "approvals://{id}"
+    ]
     assert message == "This tool needs the 'customers:read' scope."
 
 
@@ -182,3 +193,61 @@ def test_mcp_stdio_refuses_a_missing_or_bad_key(monkeypatch):
         call_command("mcp_stdio", api_key=None)
     with pytest.raises(CommandError, match=r"Invalid, revoked or expired API key\."):
         call_command("mcp_stdio", api_key="sk_test_nope")
+
+
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+def test_a_stateless_server_refuses_subscriptions_and_says_why(merchant, agent):
+    """The HTTP transport's server (no session outlives a request) builds no watchers."""
+
+    server = serve(agent(merchant))
+
+    async def main():
+        async with Client(server, mode="legacy") as client:
+            with pytest.raises(MCPError) as caught:
+                await client.subscribe_resource("approvals://appr_1")
+            return caught.value.error
+
+    error = anyio.run(main)
+
+    assert (error.code, error.message) == (-32600, STATELESS_MESSAGE)
+
+
+def pending_transfer_approval(merchant, agent) -> tuple:
+    """(agent context with approval_above 100, an approval of one of its transfers)."""
+    context = agent(merchant, approval_above=100)
+    arguments = funded_transfer_arguments(merchant, 500)
+    outcome = run_tool(context=context, name="create_transfer", arguments=arguments)
+    return context, outcome.body["approval"]
+
+
+def test_a_listen_stream_carries_the_updates_of_a_subscribed_approval(merchant, agent):
+    """2026-07-28 clients subscribe through `subscriptions/listen` (any transport)."""
+    context, approval_id = pending_transfer_approval(merchant, agent)
+    decider = user_context(MembershipFactory(merchant=merchant, role="admin").user)
+    server = serve(context)
+    connection.close()
+
+    def approve() -> None:
+        try:
+            approval_approve(context=decider, approval_id=approval_id)
+        finally:
+            connection.close()
+
+    async def main():
+        async with Client(server) as client:
+            uri = f"approvals://{approval_id}"
+            async with client.listen(resource_subscriptions=[uri]) as subscription:
+                await anyio.to_thread.run_sync(approve)
+                with anyio.fail_after(5):
+                    event = await subscription.__anext__()
+            with pytest.raises(MCPError) as refused:
+                async with client.listen(resource_subscriptions=["approvals://appr_nope"]):
+                    pass
+            return client.protocol_version, subscription.honored, event, refused.value.error
+
+    version, honored, event, refused = anyio.run(main)
+
+    assert version in MODERN_PROTOCOL_VERSIONS
+    assert honored.resource_subscriptions == [f"approvals://{approval_id}"]
+    assert event == ResourceUpdated(uri=f"approvals://{approval_id}")
+    assert (refused.code, refused.message) == (-32602, "No such agent approval: 'appr_nope'")

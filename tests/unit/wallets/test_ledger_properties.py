@@ -32,6 +32,9 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize()
     def open_savepoint(self):
         self._atomic = transaction.atomic()
+        # This block plays the part of a TestCase's per-test transaction (one per example), so
+        # it is marked as Django marks those: the services' durable blocks may open inside it.
+        self._atomic._from_testcase = True
         self._atomic.__enter__()
         merchant = MerchantFactory()
         self.context = AuthContext(merchant=merchant, scopes=frozenset(ALL_SCOPES))
