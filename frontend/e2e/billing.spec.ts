@@ -48,7 +48,7 @@ async function viewerSeesNoActions(browser: Browser, page: Page, subscriptionPat
   await other.getByTestId("subscription-invoices").getByRole("link").first().click();
   await expect(other.getByTestId("invoice-status")).toHaveText("paid");
   await expect(other.getByRole("button", { name: /Pay|Void|uncollectible/ })).toHaveCount(0);
-  await other.getByRole("link", { name: "Products" }).click();
+  await other.getByRole("link", { name: "Products", exact: true }).click();
   await expect(other.getByRole("heading", { name: "Products" })).toBeVisible();
   await expect(other.getByRole("button", { name: /New product|Add price/ })).toHaveCount(0);
   await other.close();
@@ -103,7 +103,7 @@ test("billing with a test clock: subscribe, renew a period, change plan with a p
     card: { token: "tok_visa" },
     customer: customer.id,
   });
-  await page.getByRole("link", { name: "Subscriptions" }).click();
+  await page.getByRole("link", { name: "Subscriptions", exact: true }).click();
   await page.getByRole("button", { name: "New subscription" }).click();
   await submitDialog(page, "New subscription", {
     "Customer id": customer.id,
