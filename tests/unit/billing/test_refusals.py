@@ -99,7 +99,11 @@ def test_cancel_while_trialing_ends_the_trial_now_and_bills_nothing(api, catalog
     assert Invoice.objects.filter(subscription_id=sub["id"]).count() == 1  # the 0 trial invoice
     assert Invoice.objects.get(subscription_id=sub["id"]).amount_paid == 0
     assert JournalEntry.objects.count() == journal
-    types = list(Event.objects.filter(object_id=sub["id"]).values_list("type", flat=True))
+    types = list(
+        Event.objects.filter(object_id=sub["id"])
+        .order_by("sequence")
+        .values_list("type", flat=True)
+    )
     assert types[-2:] == ["subscription.updated", "subscription.canceled"]
     again = api.post(f"/api/v1/subscriptions/{sub['id']}/cancel", {}, format="json")
     _error(again, 409, "subscription_terminal")
