@@ -50,6 +50,7 @@ from mcp_payments.api.idempotency import (
 )
 from mcp_payments.api.logging import interface_var, request_id_var
 from mcp_payments.api.pagination import paginate
+from mcp_payments.api.serializers import validated
 from mcp_payments.audit.records import audit_record
 
 from . import registry
@@ -97,9 +98,7 @@ def fingerprint(tool: str, arguments: dict[str, Any]) -> str:
 
 
 def _validate(spec: ToolSpec, arguments: dict[str, Any]) -> dict[str, Any]:
-    serializer = spec.input(data=arguments)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    return validated(spec.input, arguments)
 
 
 def _read(call: ToolCall, spec: ToolSpec, data: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from mcp_payments.agents.representations import AgentApprovalSerializer
 from mcp_payments.agents.services import approvals, assistant
 from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate
+from mcp_payments.api.serializers import valid
 from mcp_payments.api.views import ApiView
 
 from .serializers import ApprovalDecisionSerializer, PolicyCheckSerializer
@@ -107,8 +108,7 @@ class AgentApprovalApproveView(ApiView):
         responses=AgentApprovalSerializer,
     )
     def post(self, request: Request, approval_id: str) -> Response:
-        data = ApprovalDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(ApprovalDecisionSerializer, request.data)
         approval = approvals.approval_approve(
             context=self.ctx, approval_id=approval_id, reason=data.validated_data["reason"]
         )
@@ -124,8 +124,7 @@ class AgentApprovalRejectView(ApiView):
         responses=AgentApprovalSerializer,
     )
     def post(self, request: Request, approval_id: str) -> Response:
-        data = ApprovalDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(ApprovalDecisionSerializer, request.data)
         approval = approvals.approval_reject(
             context=self.ctx, approval_id=approval_id, reason=data.validated_data["reason"]
         )
@@ -155,8 +154,7 @@ class PolicyCheckView(ApiView):
         responses=_VERDICT,
     )
     def post(self, request: Request, key_id: str) -> Response:
-        data = PolicyCheckSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(PolicyCheckSerializer, request.data)
         key = api_key_get(context=self.ctx, key_id=key_id)
         verdict = policy_verdict(
             context=AuthContext(
@@ -195,7 +193,6 @@ class AssistantPolicyView(ApiView):
         responses=_ASSISTANT_POLICY,
     )
     def post(self, request: Request) -> Response:
-        data = AgentPolicySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = valid(AgentPolicySerializer, request.data)
         row = assistant.assistant_policy_set(context=self.ctx, policy=data.validated_data)
         return Response(assistant.assistant_policy_as_dict(row))
