@@ -89,9 +89,13 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
+    """The Dockerfile's stages: `frontend` in a context copy of its own (its node_modules never
+    reach the builder stage, as in Docker) at the same time as the builder's `deps`, as BuildKit
+    runs independent stages; then `app` over the builder's copy with the built dashboard."""
     work = tmp_path_factory.mktemp("image")
-    src, venv = work / "app", work / "venv"
+    src, frontend_src, venv = work / "app", work / "frontend-stage", work / "venv"
     build_context(src)
+    build_context(frontend_src)
     script = ["bash", "ops/docker/build.sh"]
     offline = {
         **os.environ,
@@ -99,8 +103,17 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         "PIP_FIND_LINKS": str(wheelhouse()),
         "PIP_NO_COMPILE": "1",
     }
-    for step in (["deps", str(venv)], ["frontend", str(work / "frontend-dist")]):
-        subprocess.run([*script, *step], cwd=src, env=offline, check=True, timeout=600)
+    stages = [
+        subprocess.Popen([*script, "deps", str(venv)], cwd=src, env=offline),
+        subprocess.Popen([*script, "frontend", str(work / "frontend-dist")], cwd=frontend_src),
+    ]
+    try:
+        codes = [stage.wait(timeout=600) for stage in stages]
+    finally:
+        for stage in stages:
+            if stage.poll() is None:
+                stop(stage)
+    assert codes == [0, 0]
     if any((work / "frontend-dist").iterdir()):
         shutil.copytree(work / "frontend-dist", src / "frontend" / "dist", dirs_exist_ok=True)
     subprocess.run([*script, "app", str(venv)], cwd=src, check=True, timeout=300)
@@ -158,6 +171,11 @@ def test_the_build_steps_produce_a_runnable_app(built):
         status, body = wait_for(f"http://127.0.0.1:{port}/static/admin/css/base.css")
         assert status == 200
         assert body == (src / "var" / "static" / "admin" / "css" / "base.css").read_bytes()
+        # the dashboard built by the frontend stage is served, with its hashed module script
+        status, body = wait_for(f"http://127.0.0.1:{port}/dashboard/payments")
+        assert status == 200
+        assert b"MCP Payments dashboard" in body
+        assert b"/src/main.tsx" not in body
     finally:
         stop(web)
 
