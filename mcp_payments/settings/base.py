@@ -498,7 +498,8 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # --- Back office, static files and staff security ---
 # The admin (django-unfold theme) is the back office (mcp_payments/backoffice/, docs/backoffice.md).
-# Static files are served by the application itself (ServeStatic), under WSGI and ASGI alike;
+# Static files are served by the application itself (ServeStatic, through a middleware that is
+# sync under gunicorn and async under uvicorn: mcp_payments/backoffice/static.py);
 # `make run` and deployments run `collectstatic` into STATIC_ROOT first.
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
     "mcp_payments.backoffice.apps.BackOfficeAdminConfig"
@@ -513,7 +514,7 @@ INSTALLED_APPS += [
 ]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "servestatic.middleware.ServeStaticMiddleware",
+    "mcp_payments.backoffice.static.StaticFilesMiddleware",
 )
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
