@@ -23,7 +23,7 @@ from .exceptions import (
 )
 from .models import ApiKey, Membership, Merchant, Role
 from .scopes import normalize_scopes
-from .selectors import hash_secret
+from .selectors import forget_api_key, hash_secret
 
 SECRET_BYTES = 24  # 192 bits
 
@@ -130,6 +130,7 @@ def api_key_revoke(*, key: ApiKey, context: AuthContext | None) -> ApiKey:
         if not updated:
             raise ApiKeyAlreadyRevoked()
         key.revoked_at = now
+        forget_api_key(key)
         audit_record(
             context=context,
             action="api_key.revoked",

@@ -133,6 +133,9 @@ REST_FRAMEWORK = {
 # Requests per minute for one API key or one dashboard user.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 6000)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+# How long a process reuses an API key it read (mcp_payments.accounts.selectors): a key revoked
+# elsewhere fails here within this time (API.md: within 1 s). 0 reads the key on every request.
+API_KEY_CACHE_SECONDS = env_int("API_KEY_CACHE_MS", 500) / 1000
 # An in-progress idempotency record older than this belongs to a crashed request.
 IDEMPOTENCY_LOCK_TIMEOUT_SECONDS = env_int("IDEMPOTENCY_LOCK_TIMEOUT_SECONDS", 60)
 

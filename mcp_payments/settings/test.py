@@ -35,3 +35,6 @@ CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ.setdefault(  # noqa: 
 # start inherit it through the environment.
 SERVESTATIC_USE_FINDERS = os.environ.setdefault("SERVESTATIC_USE_FINDERS", "1") == "1"
 SERVESTATIC_AUTOREFRESH = SERVESTATIC_USE_FINDERS
+# Tests revoke and edit keys from the test process while servers they started serve them: no
+# per-process key cache unless a test turns it on (tests/unit/accounts/test_api_key_cache.py).
+API_KEY_CACHE_SECONDS = int(os.environ.setdefault("API_KEY_CACHE_MS", "0")) / 1000
