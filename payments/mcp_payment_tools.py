@@ -32,7 +32,6 @@ def _payment_amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "create_payment",
-    policy_in_service=True,
     scope="payments:write",
     input=PaymentCreateSerializer,
     output=PaymentSerializer,
@@ -111,7 +110,6 @@ def _capture_amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "capture_payment",
-    policy_in_service=True,
     scope="payments:write",
     input=CaptureInput,
     output=PaymentSerializer,
@@ -165,7 +163,6 @@ def _refund_amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "create_refund",
-    policy_in_service=True,
     scope="refunds:write",
     input=RefundCreateSerializer,
     output=RefundSerializer,
@@ -253,7 +250,6 @@ def _top_up_amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "top_up_wallet",
-    policy_in_service=True,
     scope="wallets:write",
     input=TopUpInput,
     output=PaymentSerializer,

@@ -107,7 +107,6 @@ def _amount(data: dict[str, Any]) -> tuple[int, str]:
 
 @tool(
     "create_transfer",
-    policy_in_service=True,
     scope="transfers:write",
     input=TransferCreateSerializer,
     output=TransferSerializer,
@@ -128,7 +127,6 @@ def create_transfer(call: ToolCall, data: dict[str, Any]) -> Transfer:
 
 @tool(
     "create_payout",
-    policy_in_service=True,
     scope="payouts:write",
     input=PayoutCreateSerializer,
     output=PayoutSerializer,

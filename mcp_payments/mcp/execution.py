@@ -23,7 +23,7 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from mcp_payments.accounts.context import AuthContext
-from mcp_payments.agents.enforcement import policy_enforce, policy_verdict
+from mcp_payments.agents.enforcement import policy_verdict
 from mcp_payments.agents.exceptions import ApprovalRequired
 from mcp_payments.agents.models import AgentApproval, ApprovalStatus
 from mcp_payments.agents.operations import register_operation
@@ -116,14 +116,10 @@ PENDING_STATUS = 202  # an approval's pending answer in the idempotency store
 
 
 def _run(call: ToolCall, spec: ToolSpec, data: dict[str, Any]) -> dict[str, Any]:
-    """The tool's service, rendered. A money tool whose service does not enforce the agent
-    policy itself gets it here, in one transaction with the service (`policy_in_service`)."""
-    if spec.effect is not Effect.MONEY or spec.policy_in_service:
-        return spec.render(spec.fn(call, data))
-    amount, currency = spec.amount(data)
-    with transaction.atomic():
-        policy_enforce(context=call.context, operation=spec.name, amount=amount, currency=currency)
-        return spec.render(spec.fn(call, data))
+    """The tool's service, rendered. No outer transaction: a money service records its intent,
+    calls the provider and books the outcome in transactions of its own, and enforces the
+    caller's agent policy inside them (mcp_payments.agents.enforcement), for every interface."""
+    return spec.render(spec.fn(call, data))
 
 
 def _pending_body(approval: AgentApproval) -> dict[str, Any]:

@@ -164,10 +164,6 @@ class ToolSpec:
     # False: the amount moves money but was counted before (a capture counts at confirm), so
     # the policy judges the operation only (read_only, allowed_tools, expiry).
     policy_amount: bool = True
-    # True: the tool's service enforces the agent policy itself (policy_enforce inside its own
-    # transaction, for every interface). False (tools whose service does not yet): the MCP
-    # layer enforces it around the service, in one transaction with the daily-limit reserve.
-    policy_in_service: bool = False
 
     @property
     def writes(self) -> bool:

@@ -90,7 +90,6 @@ def _create_amount(call_data: dict[str, Any]) -> tuple[int, str]:
 @tool(
     "create_subscription",
     scope="billing:write",
-    policy_in_service=True,
     input=s.SubscriptionCreateSerializer,
     output=SubscriptionSerializer,
     effect=Effect.MONEY,
@@ -128,7 +127,6 @@ def _update_amount(data: dict[str, Any]) -> tuple[int, str]:
 @tool(
     "update_subscription",
     scope="billing:write",
-    policy_in_service=True,
     input=UpdateInput,
     output=SubscriptionSerializer,
     effect=Effect.MONEY,
@@ -245,7 +243,6 @@ def _pay_amount(data: dict[str, Any]) -> tuple[int, str]:
 @tool(
     "pay_invoice",
     scope="billing:write",
-    policy_in_service=True,
     input=PayInput,
     output=InvoiceSerializer,
     effect=Effect.MONEY,
