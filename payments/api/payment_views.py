@@ -11,6 +11,7 @@ from mcp_payments.api.pagination import list_serializer, paginate
 from mcp_payments.api.schema import ErrorSerializer
 from mcp_payments.api.serializers import validated
 from mcp_payments.api.views import ApiView
+from mcp_payments.events.representations import represent
 from payments import selectors
 from payments.enums import DisputeStatus, PaymentStatus
 from payments.representations import (
@@ -134,7 +135,7 @@ class PaymentListView(ApiView):
         payment = payment_services.payment_create(
             context=self.ctx, request=payment_services.PaymentRequest(**data)
         )
-        return Response(PaymentSerializer(payment).data, status=201)
+        return Response(represent(payment), status=201)
 
 
 class PaymentDetailView(ApiView):

@@ -21,6 +21,7 @@ from mcp_payments.api.filters import ListFilterSet, query_filters
 from mcp_payments.api.pagination import list_serializer, paginate, parse_timestamp
 from mcp_payments.api.serializers import valid
 from mcp_payments.api.views import ApiView
+from mcp_payments.events.representations import represent
 from wallets import selectors
 from wallets.enums import PayoutStatus
 from wallets.exceptions import BatchFailed
@@ -151,7 +152,7 @@ class TransferListView(ApiView):
     def post(self, request: Request) -> Response:
         transfer_request = valid(TransferCreateSerializer, request.data).to_request()
         transfer = transfers.transfer_create(context=self.ctx, request=transfer_request)
-        return Response(TransferSerializer(transfer).data, status=201)
+        return Response(represent(transfer), status=201)
 
 
 class TransferDetailView(ApiView):
