@@ -22,12 +22,12 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-# Active keys by secret hash, per process: (monotonic deadline, key). A hit skips the database
-# (issue 19: the key lookup was 18 % of an MCP read). Entries live API_KEY_CACHE_SECONDS (< 1 s),
-# so a key revoked or changed by another process fails or changes here within that time; this
-# process forgets a key it revokes at once. Unknown secrets are never cached (a new key works at
-# once).
-_ACTIVE_KEYS: dict[str, tuple[float, ApiKey]] = {}
+# Active keys by secret hash, per process: (monotonic deadline, key, its context). A hit skips
+# the database (issue 19: the key lookup was 18 % of an MCP read) and reuses the immutable
+# AuthContext. Entries live API_KEY_CACHE_SECONDS (< 1 s), so a key revoked or changed by another
+# process fails or changes here within that time; this process forgets a key it revokes at once.
+# Unknown secrets are never cached (a new key works at once).
+_ACTIVE_KEYS: dict[str, tuple[float, ApiKey, AuthContext]] = {}
 _ACTIVE_KEYS_MAX = 10_000
 
 
@@ -36,42 +36,52 @@ def forget_api_key(key: ApiKey) -> None:
     _ACTIVE_KEYS.pop(key.secret_hash, None)
 
 
-def _active_key(secret_hash: str) -> ApiKey | None:
-    ttl = settings.API_KEY_CACHE_SECONDS
-    if ttl > 0:
-        hit = _ACTIVE_KEYS.get(secret_hash)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
-    key = (
-        ApiKey.objects.select_related("merchant")
-        .filter(secret_hash=secret_hash, revoked_at__isnull=True)
-        .first()
-    )
-    if ttl > 0 and key is not None:
-        if len(_ACTIVE_KEYS) >= _ACTIVE_KEYS_MAX:
-            _ACTIVE_KEYS.clear()
-        _ACTIVE_KEYS[secret_hash] = (time.monotonic() + ttl, key)
-    return key
-
-
-def api_key_context(secret: str) -> AuthContext | None:
-    """The context of an active key, or None (unknown, revoked or expired). Reads the key from
-    this process's cache when it was read less than API_KEY_CACHE_SECONDS ago; expiry is checked
-    on every call. Writes `last_used_at` at most once a minute per key."""
-    key = _active_key(hash_secret(secret))
-    now = timezone.now()
-    if key is None or (key.expires_at is not None and key.expires_at <= now):
-        return None
-    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        # At most one write per key per minute, not one per request.
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
+def _key_context(key: ApiKey) -> AuthContext:
     return AuthContext(
         merchant=key.merchant,
         scopes=frozenset(key.scopes),
         api_key=key,
         agent_policy=CallerPolicy.of(key.id, key),
     )
+
+
+def _active_key(secret_hash: str) -> tuple[ApiKey, AuthContext] | None:
+    ttl = settings.API_KEY_CACHE_SECONDS
+    if ttl > 0:
+        hit = _ACTIVE_KEYS.get(secret_hash)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1], hit[2]
+    key = (
+        ApiKey.objects.select_related("merchant")
+        .filter(secret_hash=secret_hash, revoked_at__isnull=True)
+        .first()
+    )
+    if key is None:
+        return None
+    context = _key_context(key)
+    if ttl > 0:
+        if len(_ACTIVE_KEYS) >= _ACTIVE_KEYS_MAX:
+            _ACTIVE_KEYS.clear()
+        _ACTIVE_KEYS[secret_hash] = (time.monotonic() + ttl, key, context)
+    return key, context
+
+
+def api_key_context(secret: str) -> AuthContext | None:
+    """The context of an active key, or None (unknown, revoked or expired). Reads the key from
+    this process's cache when it was read less than API_KEY_CACHE_SECONDS ago; expiry is checked
+    on every call. Writes `last_used_at` at most once a minute per key."""
+    active = _active_key(hash_secret(secret))
+    if active is None:
+        return None
+    key, context = active
+    now = timezone.now()
+    if key.expires_at is not None and key.expires_at <= now:
+        return None
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        # At most one write per key per minute, not one per request.
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return context
 
 
 def user_context(user: AbstractBaseUser, merchant_id: str | None = None) -> AuthContext | None:

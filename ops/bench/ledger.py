@@ -1,11 +1,15 @@
 """Ledger over HTTP (issue 3): single transfers, transfers touching the hot platform fee
 account, and batches of 1000 — against gunicorn on a scratch database with 10,000 funded
-wallets. Figures: transfer_single_*, transfer_hot_*, transfer_batch_tps, loadgen_cpu_share."""
+wallets. Figures: transfer_single_*, transfer_hot_*, transfer_batch_tps, loadgen_cpu_share, and
+api_key_auth_ms (ops/bench/auth_probe.py, in-process on the same database)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 from .context import REPO_ROOT, BenchContext
-from .http import gunicorn, manage, recreate_database, seed, server_env, wrk
+from .http import PYTHON, gunicorn, manage, recreate_database, seed, server_env, wrk
 from .registry import Figures, benchmark
 
 WALLETS = 10_000
@@ -25,6 +29,19 @@ def run(ctx: BenchContext) -> Figures:
         "--out",
         str(REPO_ROOT / "var" / "bench" / "wallets.txt"),
     )
+    auth = json.loads(
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [PYTHON, "-m", "ops.bench.auth_probe", seeded["api_key"]],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     load_env = {"BENCH_KEY": seeded["api_key"], "BENCH_WALLETS": seeded["wallets_file"]}
     with gunicorn(env) as url:
         wrk(url, "transfer.lua", {**load_env, "BENCH_FEE": "0"}, duration=5)  # warm-up
@@ -43,4 +60,5 @@ def run(ctx: BenchContext) -> Figures:
         "transfer_batch_tps": round(batch.rps * 1000, 1),
         "transfer_batch_p95_ms": round(batch.p95_ms, 2),
         "loadgen_cpu_share": round(max(single.cpu_share, hot.cpu_share), 3),
+        "api_key_auth_ms": auth["api_key_auth_ms"],
     }
