@@ -78,19 +78,25 @@ def manage(env: dict[str, str], *args: str, timeout: int = 900) -> str:
     return result.stdout
 
 
-def seed(env: dict[str, str], *args: str) -> dict:
+def run_json(env: dict[str, str], module: str, *args: str, timeout: int = 900) -> dict:
+    """Run `python -m module args` in `env`; the JSON object its last output line holds."""
     result = subprocess.run(  # noqa: S603 - fixed arguments
-        [PYTHON, "-m", "ops.bench.seed", *args],
+        [PYTHON, "-m", module, *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout,
         check=False,
     )
     if result.returncode != 0:
-        raise BenchmarkSkipped(f"seeding failed: {result.stderr.strip()[-800:]}")
+        raise BenchmarkSkipped(f"{module} failed: {result.stderr.strip()[-800:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def seed(env: dict[str, str], *args: str) -> dict:
+    """A known data set (ops/bench/seed.py) written into the scratch database."""
+    return run_json(env, "ops.bench.seed", *args)
 
 
 def free_port() -> int:

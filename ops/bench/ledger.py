@@ -5,11 +5,8 @@ api_key_auth_ms (ops/bench/auth_probe.py, in-process on the same database)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 from .context import REPO_ROOT, BenchContext
-from .http import PYTHON, gunicorn, manage, recreate_database, seed, server_env, wrk
+from .http import gunicorn, manage, recreate_database, run_json, seed, server_env, wrk
 from .registry import Figures, benchmark
 
 WALLETS = 10_000
@@ -29,19 +26,7 @@ def run(ctx: BenchContext) -> Figures:
         "--out",
         str(REPO_ROOT / "var" / "bench" / "wallets.txt"),
     )
-    auth = json.loads(
-        subprocess.run(  # noqa: S603 - fixed arguments
-            [PYTHON, "-m", "ops.bench.auth_probe", seeded["api_key"]],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    auth = run_json(env, "ops.bench.auth_probe", seeded["api_key"], timeout=300)
     load_env = {"BENCH_KEY": seeded["api_key"], "BENCH_WALLETS": seeded["wallets_file"]}
     with gunicorn(env) as url:
         wrk(url, "transfer.lua", {**load_env, "BENCH_FEE": "0"}, duration=5)  # warm-up
