@@ -19,10 +19,13 @@ from django.db import connection
 from .models import (
     BUCKET_MINUTES,
     DIMENSION_MEASURES,
+    NO_PREVIOUS_DAY,
     ROLLUP_MEASURES,
     CustomerDay,
+    CustomerDayGap,
     DimensionRollup,
     Rollup,
+    RollupDay,
 )
 
 # (merchant, currency, bucket) -> measure -> delta
@@ -213,13 +216,22 @@ def rollups_ingest_events(*, events: list[dict[str, Any]]) -> Deltas:
 
 
 def rollups_apply(deltas: Deltas) -> None:
-    """Write `deltas`: `INSERT … ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x` per table."""
+    """Write `deltas`: `INSERT … ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x` per table (the
+    15-minute rollup, its UTC-day totals, the dimension rollup, the customer days and their
+    gaps)."""
     _upsert(
         Rollup._meta.db_table,
         ("merchant_id", "currency", "bucket"),
         ("text", "text", "timestamptz"),
         ROLLUP_MEASURES,
         deltas.rollup,
+    )
+    _upsert(
+        RollupDay._meta.db_table,
+        ("merchant_id", "currency", "day"),
+        ("text", "text", "date"),
+        ROLLUP_MEASURES,
+        _by_day(deltas.rollup),
     )
     _upsert(
         DimensionRollup._meta.db_table,
@@ -229,6 +241,16 @@ def rollups_apply(deltas: Deltas) -> None:
         deltas.dimension,
     )
     _upsert_customers(deltas.customer)
+
+
+def _by_day(rows: RollupDeltas) -> dict[tuple[str, str, date], dict[str, int]]:
+    """The bucket deltas summed per UTC day (buckets are UTC, so a bucket lies in one day)."""
+    days: dict[tuple[str, str, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (merchant, currency, bucket), measures in rows.items():
+        row = days[(merchant, currency, bucket.date())]
+        for name, delta in measures.items():
+            row[name] += delta
+    return days
 
 
 def _upsert(
@@ -270,6 +292,13 @@ def _upsert_customers(rows: CustomerDeltas) -> None:
         for index, value in enumerate((*key, *rows[key])):
             arrays[index].append(value)
     with connection.cursor() as cursor:
+        # The gaps read other batches' customer days: concurrent batches of one merchant take
+        # turns from here to commit (after their rollup row locks, in merchant order).
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('analytics.customer_day:' || m, 0)) "
+            "FROM (SELECT DISTINCT unnest(%s::text[]) AS m ORDER BY 1) AS merchants",
+            [sorted({key[0] for key in rows})],
+        )
         cursor.execute(
             f"INSERT INTO {table} (merchant_id, currency, day, customer_id, first_at, "  # noqa: S608
             "last_at, payment_count, gross_volume) "
@@ -279,9 +308,73 @@ def _upsert_customers(rows: CustomerDeltas) -> None:
             f"first_at = LEAST({table}.first_at, EXCLUDED.first_at), "
             f"last_at = GREATEST({table}.last_at, EXCLUDED.last_at), "
             f"payment_count = {table}.payment_count + EXCLUDED.payment_count, "
-            f"gross_volume = {table}.gross_volume + EXCLUDED.gross_volume",
+            f"gross_volume = {table}.gross_volume + EXCLUDED.gross_volume "
+            # xmax = 0: the row was inserted, not updated — a customer's new active day.
+            "RETURNING merchant_id, currency, customer_id, day, xmax = 0",
             arrays,
         )
+        added = [row[:4] for row in cursor.fetchall() if row[4]]
+        if added:
+            cursor.execute(
+                _GAPS_SQL,
+                {
+                    "merchants": [row[0] for row in added],
+                    "currencies": [row[1] for row in added],
+                    "customers": [row[2] for row in added],
+                    "days": [row[3] for row in added],
+                    "none": NO_PREVIOUS_DAY,
+                },
+            )
+
+
+# The CustomerDayGap deltas of a batch's new customer days `fresh` (already inserted): each
+# new day counts once after the customer's previous day; the old day right after a new one
+# moves from its old previous day (old rows only) to its new one (all rows). Any batching and
+# order of the same days gives the same gaps.
+_SAME = (
+    "c.merchant_id = {t}.merchant_id AND c.currency = {t}.currency "
+    "AND c.customer_id = {t}.customer_id"
+)
+_GAPS_SQL = f"""
+    WITH fresh AS (
+        SELECT * FROM unnest(%(merchants)s::text[], %(currencies)s::text[],
+                             %(customers)s::text[], %(days)s::date[])
+            AS f(merchant_id, currency, customer_id, day)
+    ), followers AS (
+        SELECT DISTINCT f.merchant_id, f.currency, f.customer_id, n.day
+        FROM fresh f CROSS JOIN LATERAL (
+            SELECT min(c.day) AS day FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="f")} AND c.day > f.day
+        ) AS n
+        WHERE n.day IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM fresh g WHERE g.merchant_id = f.merchant_id
+            AND g.currency = f.currency AND g.customer_id = f.customer_id AND g.day = n.day)
+    ), deltas AS (
+        SELECT f.merchant_id, f.currency, f.day, coalesce((
+            SELECT max(c.day) FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="f")} AND c.day < f.day), %(none)s) AS prev_day, 1 AS delta
+        FROM fresh f
+        UNION ALL
+        SELECT o.merchant_id, o.currency, o.day, coalesce((
+            SELECT max(c.day) FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="o")} AND c.day < o.day AND NOT EXISTS (
+                SELECT 1 FROM fresh g WHERE g.merchant_id = c.merchant_id
+                AND g.currency = c.currency AND g.customer_id = c.customer_id
+                AND g.day = c.day)), %(none)s), -1
+        FROM followers o
+        UNION ALL
+        SELECT o.merchant_id, o.currency, o.day, coalesce((
+            SELECT max(c.day) FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="o")} AND c.day < o.day), %(none)s), 1
+        FROM followers o
+    )
+    INSERT INTO {CustomerDayGap._meta.db_table} AS gap
+        (merchant_id, day, currency, prev_day, customers)
+    SELECT merchant_id, day, currency, prev_day, sum(delta) FROM deltas
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (merchant_id, day, currency, prev_day)
+    DO UPDATE SET customers = gap.customers + EXCLUDED.customers
+"""  # noqa: S608 (identifiers are ours)
 
 
 def bucket_range(start: datetime, end: datetime) -> list[datetime]:
