@@ -194,23 +194,23 @@ def rollup_totals(*, merchant_id: str | None, window: Window) -> dict[str, dict[
     columns = ", ".join(ROLLUP_MEASURES)
     buckets = f"SELECT currency, {columns} FROM {Rollup._meta.db_table} WHERE {merchant}"  # noqa: S608
     days = _whole_days(window)
-    if days is None:
-        parts, args = (
-            [f"{buckets}bucket >= %s AND bucket < %s"],
-            [*params, window.start, window.end],
-        )
-    else:
-        parts = [
-            f"{buckets}bucket >= %s AND bucket < %s",
+    # (SQL, start, end) of each non-empty part: bucket edges around the whole days.
+    ranges = [(f"{buckets}bucket >= %s AND bucket < %s", window.start, window.end)]
+    if days is not None:
+        day_sql = (
             f"SELECT currency, {columns} FROM {RollupDay._meta.db_table} "  # noqa: S608
-            f"WHERE {merchant}day >= %s AND day < %s",
-            f"{buckets}bucket >= %s AND bucket < %s",
+            f"WHERE {merchant}day >= %s AND day < %s"
+        )
+        ranges = [
+            (ranges[0][0], window.start, _midnight(days[0])),
+            (day_sql, days[0], days[1]),
+            (ranges[0][0], _midnight(days[1]), window.end),
         ]
-        args = [
-            *params, window.start, _midnight(days[0]),
-            *params, days[0], days[1],
-            *params, _midnight(days[1]), window.end,
-        ]  # fmt: skip
+    parts, args = [], []
+    for sql, start, end in ranges:
+        if start < end:
+            parts.append(sql)
+            args += [*params, start, end]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT currency, {_sums(ROLLUP_MEASURES)} FROM ("  # noqa: S608

@@ -87,8 +87,9 @@ class Rollup(RollupMeasures):
 
     class Meta:
         constraints = [
+            # (merchant, bucket) leads: a window is one index range whatever the currency.
             models.UniqueConstraint(
-                fields=["merchant_id", "currency", "bucket"], name="analytics_rollup_key"
+                fields=["merchant_id", "bucket", "currency"], name="analytics_rollup_key"
             )
         ]
 
@@ -108,7 +109,7 @@ class RollupDay(RollupMeasures):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["merchant_id", "currency", "day"], name="analytics_rollup_day_key"
+                fields=["merchant_id", "day", "currency"], name="analytics_rollup_day_key"
             )
         ]
 
@@ -136,7 +137,8 @@ class DimensionRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["merchant_id", "currency", "bucket", "dimension", "value"],
+                # A group-by reads one dimension's window: (merchant, dimension, bucket) lead.
+                fields=["merchant_id", "dimension", "bucket", "currency", "value"],
                 name="analytics_dimension_rollup_key",
             )
         ]
@@ -161,19 +163,15 @@ class CustomerDay(models.Model):
 
     class Meta:
         constraints = [
+            # (merchant, day) leads: a window's edge days and top customers are one range.
             models.UniqueConstraint(
-                fields=["merchant_id", "currency", "day", "customer_id"],
+                fields=["merchant_id", "day", "currency", "customer_id"],
                 name="analytics_customer_day_key",
             )
         ]
         indexes = [
-            # Distinct paying customers of a window: an index-only scan by (merchant, day).
-            models.Index(
-                fields=["merchant_id", "day"],
-                include=["currency", "customer_id", "first_at", "last_at"],
-                name="analytics_customer_day_window",
-            ),
-            # A customer's previous/next active day (CustomerDayGap upkeep, window edges).
+            # A customer's previous/next active day (CustomerDayGap upkeep, window edges). No
+            # index holds first_at/last_at/counts, so a payment's update of its day is HOT.
             models.Index(
                 fields=["merchant_id", "currency", "customer_id", "day"],
                 name="analytics_customer_day_seq",
