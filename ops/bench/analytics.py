@@ -3,7 +3,9 @@
 merchant seeded with set-based SQL and folded into the rollups by `rollups_rebuild`, against
 gunicorn on a scratch database; and the rollup subscriber's ingest rate. Figures:
 analytics_summary_p95_ms, analytics_timeseries_p95_ms (sequential requests after a warm-up),
-analytics_ingest_eps."""
+analytics_ingest_eps; and, measured the same way against the same server,
+analytics_floor_p95_ms: `GET /customers?limit=1`, what any authenticated API request costs here
+(the floor the analytics figures sit on)."""
 
 from __future__ import annotations
 
@@ -69,11 +71,13 @@ def run(ctx: BenchContext) -> Figures:
             f"{url}/api/v1/analytics/timeseries?metric=gross_volume&interval=day&{window}",
             seeded["api_key"],
         )
+        floor = _p95(f"{url}/api/v1/customers?limit=1", seeded["api_key"])
     return {
         "analytics_payments": payments,
         "analytics_seed_seconds": seeded["seed_seconds"],
         "analytics_rebuild_seconds": seeded["rebuild_seconds"],
         "analytics_summary_p95_ms": summary,
         "analytics_timeseries_p95_ms": series,
+        "analytics_floor_p95_ms": floor,
         "analytics_ingest_eps": ingest["eps"],
     }
