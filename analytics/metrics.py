@@ -15,7 +15,15 @@ from django.db import connection
 
 from mcp_payments.api.errors import InvalidRequest
 
-from .models import BUCKET_MINUTES, DIMENSION_MEASURES, ROLLUP_MEASURES, CustomerDay, Rollup
+from .models import (
+    BUCKET_MINUTES,
+    DIMENSION_MEASURES,
+    ROLLUP_MEASURES,
+    CustomerDay,
+    CustomerDayGap,
+    Rollup,
+    RollupDay,
+)
 
 MAX_WINDOW = timedelta(days=731)
 DEFAULT_DAYS = 30
@@ -163,16 +171,51 @@ def _sums(columns: tuple[str, ...]) -> str:
     return ", ".join(f"coalesce(sum({name}), 0)::bigint" for name in columns)
 
 
+def _whole_days(window: Window) -> tuple[date, date] | None:
+    """The UTC days lying wholly inside the window, as [first, end) dates (None when none)."""
+    first = window.start.date()
+    if window.start.timetz() != time.min.replace(tzinfo=UTC):
+        first += timedelta(days=1)
+    end = window.end.date()
+    return (first, end) if first < end else None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 def rollup_totals(*, merchant_id: str | None, window: Window) -> dict[str, dict[str, int]]:
     """Σ of every rollup measure over the window, per currency ("" = currency-less counts);
-    every merchant's summed when `merchant_id` is None (platform staff's dashboard)."""
+    every merchant's summed when `merchant_id` is None (platform staff's dashboard). Whole UTC
+    days come from the day totals, the partial days at either edge from the 15-minute buckets:
+    one query of at most ~(days + 2 * 96) rows."""
     merchant = "merchant_id = %s AND " if merchant_id is not None else ""
     params = [merchant_id] if merchant_id is not None else []
+    columns = ", ".join(ROLLUP_MEASURES)
+    buckets = f"SELECT currency, {columns} FROM {Rollup._meta.db_table} WHERE {merchant}"  # noqa: S608
+    days = _whole_days(window)
+    # (SQL, start, end) of each non-empty part: bucket edges around the whole days.
+    ranges = [(f"{buckets}bucket >= %s AND bucket < %s", window.start, window.end)]
+    if days is not None:
+        day_sql = (
+            f"SELECT currency, {columns} FROM {RollupDay._meta.db_table} "  # noqa: S608
+            f"WHERE {merchant}day >= %s AND day < %s"
+        )
+        ranges = [
+            (ranges[0][0], window.start, _midnight(days[0])),
+            (day_sql, days[0], days[1]),
+            (ranges[0][0], _midnight(days[1]), window.end),
+        ]
+    parts, args = [], []
+    for sql, start, end in ranges:
+        if start < end:
+            parts.append(sql)
+            args += [*params, start, end]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT currency, {_sums(ROLLUP_MEASURES)} FROM {Rollup._meta.db_table} "  # noqa: S608
-            f"WHERE {merchant}bucket >= %s AND bucket < %s GROUP BY currency",
-            [*params, window.start, window.end],
+            f"SELECT currency, {_sums(ROLLUP_MEASURES)} FROM ("  # noqa: S608
+            f"{' UNION ALL '.join(parts)}) AS rows GROUP BY currency",
+            args,
         )
         return {
             currency: dict(zip(ROLLUP_MEASURES, values, strict=True))
@@ -181,15 +224,52 @@ def rollup_totals(*, merchant_id: str | None, window: Window) -> dict[str, dict[
 
 
 def paying_customers(*, merchant_id: str, window: Window) -> dict[str, int]:
-    """Distinct customers with a succeeded payment in the window, per currency."""
+    """Distinct customers with a succeeded payment in the window, per currency. Those active
+    on the window's whole UTC days are counted from the customer gaps (each on their first
+    active day of the window); customers of the partial edge days (a payment between the
+    edge and the day's end or start) are added when not active on those whole days."""
+    days = _whole_days(window)
+    customer_days = CustomerDay._meta.db_table
+    if days is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT currency, count(*) FROM (SELECT DISTINCT currency, customer_id "  # noqa: S608
+                f"FROM {customer_days} WHERE merchant_id = %s AND day >= %s "
+                "AND day <= %s AND last_at >= %s AND first_at < %s) AS paying GROUP BY currency",
+                [merchant_id, window.start.date(), window.end.date(), window.start, window.end],
+            )
+            return dict(cursor.fetchall())
+    first, end = days
+    out: dict[str, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT currency, count(*) FROM (SELECT DISTINCT currency, customer_id "  # noqa: S608
-            f"FROM {CustomerDay._meta.db_table} WHERE merchant_id = %s AND day >= %s "
-            "AND day <= %s AND last_at >= %s AND first_at < %s) AS paying GROUP BY currency",
-            [merchant_id, window.start.date(), window.end.date(), window.start, window.end],
+            f"SELECT currency, sum(customers)::bigint FROM {CustomerDayGap._meta.db_table} "  # noqa: S608
+            "WHERE merchant_id = %s AND day >= %s AND day < %s AND prev_day < %s "
+            "GROUP BY currency",
+            [merchant_id, first, end, first],
         )
-        return dict(cursor.fetchall())
+        out.update(cursor.fetchall())
+        edges, params = [], [merchant_id]
+        if window.start < _midnight(first):
+            edges.append("(day = %s AND last_at >= %s)")
+            params += [window.start.date(), window.start]
+        if window.end > _midnight(end):
+            edges.append("(day = %s AND first_at < %s)")
+            params += [end, window.end]
+        if edges:
+            cursor.execute(
+                "SELECT currency, count(DISTINCT customer_id) "  # noqa: S608
+                f"FROM {customer_days} AS edge WHERE merchant_id = %s AND ({' OR '.join(edges)}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {customer_days} AS inner_day "
+                "WHERE inner_day.merchant_id = edge.merchant_id "
+                "AND inner_day.currency = edge.currency "
+                "AND inner_day.customer_id = edge.customer_id "
+                "AND inner_day.day >= %s AND inner_day.day < %s) GROUP BY currency",
+                [*params, first, end],
+            )
+            for currency, count in cursor.fetchall():
+                out[currency] = out.get(currency, 0) + count
+    return {currency: count for currency, count in out.items() if count}
 
 
 def currency_metrics(totals: dict[str, int], paying: int | None = None) -> dict[str, int | None]:
@@ -362,6 +442,8 @@ def analytics_timeseries(
 def _period_totals(
     merchant_id: str, window: Window, interval: str, group_by: str | None
 ) -> list[tuple[datetime, str, str | None, dict[str, int]]]:
+    if group_by is None and _day_aligned(window, interval):
+        return _day_period_totals(merchant_id, window, interval)
     if group_by is None:
         table, measures, extra, where = Rollup._meta.db_table, ROLLUP_MEASURES, "NULL", ""
         params: list[Any] = []
@@ -379,4 +461,35 @@ def _period_totals(
         return [
             (period, currency, group, dict(zip(measures, values, strict=True)))
             for period, currency, group, *values in cursor.fetchall()
+        ]
+
+
+def _day_aligned(window: Window, interval: str) -> bool:
+    """Whether every period is a run of whole UTC days: a day/week/month series over a window
+    of whole UTC days in a zone at UTC+0 at each of its midnights (UTC itself, Europe/London in
+    winter…)."""
+    if interval == "hour" or _whole_days(window) != (window.start.date(), window.end.date()):
+        return False
+    zone, moment = window.zone, window.start
+    while moment <= window.end:
+        if moment.astimezone(zone).utcoffset():
+            return False
+        moment += timedelta(days=1)
+    return True
+
+
+def _day_period_totals(
+    merchant_id: str, window: Window, interval: str
+) -> list[tuple[datetime, str, str | None, dict[str, int]]]:
+    """_period_totals from the UTC-day totals (one row per day instead of 96)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT date_trunc(%s, day::timestamp) AS period, currency, "  # noqa: S608
+            f"{_sums(ROLLUP_MEASURES)} FROM {RollupDay._meta.db_table} "
+            "WHERE merchant_id = %s AND day >= %s AND day < %s GROUP BY 1, 2",
+            [interval, merchant_id, window.start.date(), window.end.date()],
+        )
+        return [
+            (period, currency, None, dict(zip(ROLLUP_MEASURES, values, strict=True)))
+            for period, currency, *values in cursor.fetchall()
         ]

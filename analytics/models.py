@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import models
 
 from mcp_payments.api.fields import PrefixedIdField
@@ -53,13 +55,9 @@ DIMENSION_MEASURES: tuple[str, ...] = (
 BUCKET_MINUTES = 15
 
 
-class Rollup(models.Model):
-    """Totals per (merchant, currency, 15-minute bucket of business time). `currency` is ""
-    for counts without money (new customers). Maintained by the analytics subscriber."""
+class RollupMeasures(models.Model):
+    """The ROLLUP_MEASURES columns, shared by the 15-minute rollup and its day totals."""
 
-    merchant_id = models.CharField(max_length=64)
-    currency = models.CharField(max_length=3, blank=True, default="")
-    bucket = models.DateTimeField()
     gross_volume = models.BigIntegerField(default=0)
     successful_payment_count = models.BigIntegerField(default=0)
     fee_amount = models.BigIntegerField(default=0)
@@ -76,14 +74,47 @@ class Rollup(models.Model):
     new_customers = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class Rollup(RollupMeasures):
+    """Totals per (merchant, currency, 15-minute bucket of business time). `currency` is ""
+    for counts without money (new customers). Maintained by the analytics subscriber."""
+
+    merchant_id = models.CharField(max_length=64)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    bucket = models.DateTimeField()
+
+    class Meta:
         constraints = [
+            # (merchant, bucket) leads: a window is one index range whatever the currency.
             models.UniqueConstraint(
-                fields=["merchant_id", "currency", "bucket"], name="analytics_rollup_key"
+                fields=["merchant_id", "bucket", "currency"], name="analytics_rollup_key"
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.merchant_id} {self.currency} {self.bucket:%Y-%m-%d %H:%M}"
+
+
+class RollupDay(RollupMeasures):
+    """The 15-minute rollup summed per UTC day (same measures, same subscriber batch): a window
+    reads its whole UTC days here and only its partial edge days from `Rollup`, so a 90-day
+    summary adds up ~90 rows instead of 8,640."""
+
+    merchant_id = models.CharField(max_length=64)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant_id", "day", "currency"], name="analytics_rollup_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.currency} {self.day}"
 
 
 class DimensionRollup(models.Model):
@@ -106,7 +137,8 @@ class DimensionRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["merchant_id", "currency", "bucket", "dimension", "value"],
+                # A group-by reads one dimension's window: (merchant, dimension, bucket) lead.
+                fields=["merchant_id", "dimension", "bucket", "currency", "value"],
                 name="analytics_dimension_rollup_key",
             )
         ]
@@ -131,22 +163,53 @@ class CustomerDay(models.Model):
 
     class Meta:
         constraints = [
+            # (merchant, day) leads: a window's edge days and top customers are one range.
             models.UniqueConstraint(
-                fields=["merchant_id", "currency", "day", "customer_id"],
+                fields=["merchant_id", "day", "currency", "customer_id"],
                 name="analytics_customer_day_key",
             )
         ]
         indexes = [
-            # Distinct paying customers of a window: an index-only scan by (merchant, day).
+            # A customer's previous/next active day (CustomerDayGap upkeep, window edges). No
+            # index holds first_at/last_at/counts, so a payment's update of its day is HOT.
             models.Index(
-                fields=["merchant_id", "day"],
-                include=["currency", "customer_id", "first_at", "last_at"],
-                name="analytics_customer_day_window",
-            )
+                fields=["merchant_id", "currency", "customer_id", "day"],
+                name="analytics_customer_day_seq",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.merchant_id} {self.customer_id} {self.day}"
+
+
+# prev_day of a customer's first active day (no earlier one).
+NO_PREVIOUS_DAY = date(1, 1, 1)
+
+
+class CustomerDayGap(models.Model):
+    """How many customers were active on `day` (a CustomerDay row) whose previous active day
+    (same merchant and currency) was `prev_day` (NO_PREVIOUS_DAY for their first). The distinct
+    customers of whole days [a, b) are Σ customers over day in [a, b) with prev_day < a — each
+    counted on their first active day of the window — so a 90-day count reads ~90 rows per
+    distinct gap instead of every customer-day. Maintained with CustomerDay in the same batch."""
+
+    merchant_id = models.CharField(max_length=64)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    prev_day = models.DateField()
+    customers = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # (merchant, day) leads: a window's range read whatever the currency.
+            models.UniqueConstraint(
+                fields=["merchant_id", "day", "currency", "prev_day"],
+                name="analytics_customer_gap_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.currency} {self.day} after {self.prev_day}"
 
 
 class DriftReport(models.Model):

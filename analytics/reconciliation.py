@@ -15,11 +15,14 @@ from django.db import connection, transaction
 
 from .models import (
     DIMENSION_MEASURES,
+    NO_PREVIOUS_DAY,
     ROLLUP_MEASURES,
     CustomerDay,
+    CustomerDayGap,
     DimensionRollup,
     DriftReport,
     Rollup,
+    RollupDay,
 )
 
 _BUCKET = "date_bin('15 minutes', {ts}, TIMESTAMPTZ '2000-01-01 00:00:00+00')"
@@ -222,4 +225,38 @@ def rollups_rebuild(*, since: date) -> int:
                 f"{_CUSTOMER_SOURCE}",
                 params,
             )
+        _derived_rebuild(since)
     return len(rows)
+
+
+_MEASURE_COLUMNS = ", ".join(ROLLUP_MEASURES)
+_DAY_TOTALS = f"""
+    INSERT INTO {RollupDay._meta.db_table} (merchant_id, currency, day, {_MEASURE_COLUMNS})
+    SELECT merchant_id, currency, (bucket AT TIME ZONE 'UTC')::date,
+           {", ".join(f"sum({name})" for name in ROLLUP_MEASURES)}
+    FROM {Rollup._meta.db_table} WHERE bucket >= %(start)s GROUP BY 1, 2, 3
+"""
+# lag() runs over the customers' whole history: a day's previous day may precede `since`.
+_GAPS = f"""
+    INSERT INTO {CustomerDayGap._meta.db_table} (merchant_id, day, currency, prev_day, customers)
+    SELECT merchant_id, day, currency, prev_day, count(*) FROM (
+        SELECT merchant_id, currency, day, coalesce(lag(day) OVER (
+            PARTITION BY merchant_id, currency, customer_id ORDER BY day), %(none)s) AS prev_day
+        FROM {CustomerDay._meta.db_table}
+        WHERE (merchant_id, currency, customer_id) IN (
+            SELECT merchant_id, currency, customer_id FROM {CustomerDay._meta.db_table}
+            WHERE day >= %(since)s)
+    ) AS days
+    WHERE day >= %(since)s GROUP BY 1, 2, 3, 4
+"""
+
+
+def _derived_rebuild(since: date) -> None:
+    """The day totals and customer gaps from `since`, recomputed set-based from the rebuilt
+    rollups and customer days (caller's transaction)."""
+    RollupDay.objects.filter(day__gte=since).delete()
+    CustomerDayGap.objects.filter(day__gte=since).delete()
+    start = datetime.combine(since, time.min, tzinfo=UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(_DAY_TOTALS, {"start": start})
+        cursor.execute(_GAPS, {"since": since, "none": NO_PREVIOUS_DAY})

@@ -10,6 +10,7 @@ Buckets are 15 minutes (not an hour) so every real timezone's midnight — inclu
 timezone is an exact sum of buckets.
 """
 
+import json
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,10 +20,13 @@ from django.db import connection
 from .models import (
     BUCKET_MINUTES,
     DIMENSION_MEASURES,
+    NO_PREVIOUS_DAY,
     ROLLUP_MEASURES,
     CustomerDay,
+    CustomerDayGap,
     DimensionRollup,
     Rollup,
+    RollupDay,
 )
 
 # (merchant, currency, bucket) -> measure -> delta
@@ -213,13 +217,22 @@ def rollups_ingest_events(*, events: list[dict[str, Any]]) -> Deltas:
 
 
 def rollups_apply(deltas: Deltas) -> None:
-    """Write `deltas`: `INSERT … ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x` per table."""
+    """Write `deltas`: `INSERT … ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x` per table (the
+    15-minute rollup, its UTC-day totals, the dimension rollup, the customer days and their
+    gaps)."""
     _upsert(
         Rollup._meta.db_table,
         ("merchant_id", "currency", "bucket"),
         ("text", "text", "timestamptz"),
         ROLLUP_MEASURES,
         deltas.rollup,
+    )
+    _upsert(
+        RollupDay._meta.db_table,
+        ("merchant_id", "currency", "day"),
+        ("text", "text", "date"),
+        ROLLUP_MEASURES,
+        _by_day(deltas.rollup),
     )
     _upsert(
         DimensionRollup._meta.db_table,
@@ -229,6 +242,28 @@ def rollups_apply(deltas: Deltas) -> None:
         deltas.dimension,
     )
     _upsert_customers(deltas.customer)
+
+
+def _by_day(rows: RollupDeltas) -> dict[tuple[str, str, date], dict[str, int]]:
+    """The bucket deltas summed per UTC day (buckets are UTC, so a bucket lies in one day)."""
+    days: dict[tuple[str, str, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (merchant, currency, bucket), measures in rows.items():
+        row = days[(merchant, currency, bucket.date())]
+        for name, delta in measures.items():
+            row[name] += delta
+    return days
+
+
+def _rows_json(rows: list[tuple]) -> str:
+    """A batch's rows as one JSON parameter (dates and datetimes as ISO text): one string to
+    send instead of an array per column, whose per-element adaptation dominated ingest."""
+    return json.dumps(rows, default=str, separators=(",", ":"))
+
+
+def _from_json(types: tuple[str, ...]) -> str:
+    """SELECT list and source reading the rows of `_rows_json` with the given SQL types."""
+    columns = ", ".join(f"(r->>{index})::{kind}" for index, kind in enumerate(types))
+    return f"SELECT {columns} FROM json_array_elements(%s::json) AS r"  # noqa: S608
 
 
 def _upsert(
@@ -241,47 +276,109 @@ def _upsert(
     if not rows:
         return
     columns = (*keys, *measures)
-    # One array parameter per column (unnest): the statement text does not grow with the batch.
-    arrays: list[list[Any]] = [[] for _ in columns]
-    for key in sorted(rows):
-        values = rows[key]
-        for index, part in enumerate(key):
-            arrays[index].append(part)
-        for offset, name in enumerate(measures, start=len(keys)):
-            arrays[offset].append(values.get(name, 0))
+    # One JSON parameter: the statement text does not grow with the batch. Keys sorted.
+    values = [(*key, *(rows[key].get(name, 0) for name in measures)) for key in sorted(rows)]
     types = (*key_types, *(["bigint"] * len(measures)))
-    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
     updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in measures)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (identifiers are ours)
-            f"SELECT * FROM unnest({unnest}) "
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"{_from_json(types)} "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
-            arrays,
+            [_rows_json(values)],
         )
+
+
+_CUSTOMER_TYPES = ("text", "text", "date", "text", "timestamptz", "timestamptz", "bigint", "bigint")
 
 
 def _upsert_customers(rows: CustomerDeltas) -> None:
     if not rows:
         return
     table = CustomerDay._meta.db_table
-    arrays: list[list[Any]] = [[] for _ in range(8)]
-    for key in sorted(rows):
-        for index, value in enumerate((*key, *rows[key])):
-            arrays[index].append(value)
+    values = [(*key, *rows[key]) for key in sorted(rows)]
     with connection.cursor() as cursor:
+        # The gaps read other batches' customer days: concurrent batches of one merchant take
+        # turns from here to commit (after their rollup row locks, in merchant order).
         cursor.execute(
-            f"INSERT INTO {table} (merchant_id, currency, day, customer_id, first_at, "  # noqa: S608
-            "last_at, payment_count, gross_volume) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::date[], %s::text[], "
-            "%s::timestamptz[], %s::timestamptz[], %s::bigint[], %s::bigint[]) "
+            "SELECT pg_advisory_xact_lock(hashtextextended('analytics.customer_day:' || m, 0)) "
+            "FROM (SELECT DISTINCT unnest(%s::text[]) AS m ORDER BY 1) AS merchants",
+            [sorted({key[0] for key in rows})],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (merchant_id, currency, day, customer_id, first_at, "
+            f"last_at, payment_count, gross_volume) {_from_json(_CUSTOMER_TYPES)} "
             "ON CONFLICT (merchant_id, currency, day, customer_id) DO UPDATE SET "
             f"first_at = LEAST({table}.first_at, EXCLUDED.first_at), "
             f"last_at = GREATEST({table}.last_at, EXCLUDED.last_at), "
             f"payment_count = {table}.payment_count + EXCLUDED.payment_count, "
-            f"gross_volume = {table}.gross_volume + EXCLUDED.gross_volume",
-            arrays,
+            f"gross_volume = {table}.gross_volume + EXCLUDED.gross_volume "
+            # xmax = 0: the row was inserted, not updated — a customer's new active day.
+            "RETURNING merchant_id, currency, customer_id, day, xmax = 0",
+            [_rows_json(values)],
         )
+        added = [row[:4] for row in cursor.fetchall() if row[4]]
+        if added:
+            cursor.execute(
+                _GAPS_SQL,
+                {
+                    "merchants": [row[0] for row in added],
+                    "currencies": [row[1] for row in added],
+                    "customers": [row[2] for row in added],
+                    "days": [row[3] for row in added],
+                    "none": NO_PREVIOUS_DAY,
+                },
+            )
+
+
+# The CustomerDayGap deltas of a batch's new customer days `fresh` (already inserted): each
+# new day counts once after the customer's previous day; the old day right after a new one
+# moves from its old previous day (old rows only) to its new one (all rows). Any batching and
+# order of the same days gives the same gaps.
+_SAME = (
+    "c.merchant_id = {t}.merchant_id AND c.currency = {t}.currency "
+    "AND c.customer_id = {t}.customer_id"
+)
+_GAPS_SQL = f"""
+    WITH fresh AS (
+        SELECT * FROM unnest(%(merchants)s::text[], %(currencies)s::text[],
+                             %(customers)s::text[], %(days)s::date[])
+            AS f(merchant_id, currency, customer_id, day)
+    ), followers AS (
+        SELECT DISTINCT f.merchant_id, f.currency, f.customer_id, n.day
+        FROM fresh f CROSS JOIN LATERAL (
+            SELECT min(c.day) AS day FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="f")} AND c.day > f.day
+        ) AS n
+        WHERE n.day IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM fresh g WHERE g.merchant_id = f.merchant_id
+            AND g.currency = f.currency AND g.customer_id = f.customer_id AND g.day = n.day)
+    ), deltas AS (
+        SELECT f.merchant_id, f.currency, f.day, coalesce((
+            SELECT max(c.day) FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="f")} AND c.day < f.day), %(none)s) AS prev_day, 1 AS delta
+        FROM fresh f
+        UNION ALL
+        SELECT o.merchant_id, o.currency, o.day, coalesce((
+            SELECT max(c.day) FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="o")} AND c.day < o.day AND NOT EXISTS (
+                SELECT 1 FROM fresh g WHERE g.merchant_id = c.merchant_id
+                AND g.currency = c.currency AND g.customer_id = c.customer_id
+                AND g.day = c.day)), %(none)s), -1
+        FROM followers o
+        UNION ALL
+        SELECT o.merchant_id, o.currency, o.day, coalesce((
+            SELECT max(c.day) FROM {CustomerDay._meta.db_table} c
+            WHERE {_SAME.format(t="o")} AND c.day < o.day), %(none)s), 1
+        FROM followers o
+    )
+    INSERT INTO {CustomerDayGap._meta.db_table} AS gap
+        (merchant_id, day, currency, prev_day, customers)
+    SELECT merchant_id, day, currency, prev_day, sum(delta) FROM deltas
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (merchant_id, day, currency, prev_day)
+    DO UPDATE SET customers = gap.customers + EXCLUDED.customers
+"""  # noqa: S608 (identifiers are ours)
 
 
 def bucket_range(start: datetime, end: datetime) -> list[datetime]:

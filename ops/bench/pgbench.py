@@ -15,7 +15,13 @@ from psycopg import sql
 from .context import BenchContext, find_postgres_tool
 from .registry import BenchmarkSkipped, Figures, benchmark
 
-DATABASE = "mcp_payments_bench_pgbench"
+
+def _database(ctx: BenchContext) -> str:
+    """pgbench's scratch database, named after DATABASE_URL's (like the other benchmarks'), so
+    two checkouts benchmarking on one server do not re-initialize each other's tables."""
+    return f"{ctx.database.name}_bench_pgbench"
+
+
 SCALE = 10
 CLIENTS = 16
 THREADS = 2
@@ -24,16 +30,18 @@ SECONDS = 20
 _TPS = re.compile(r"^tps = ([0-9]+(?:\.[0-9]+)?) \((without|excluding) initial connection")
 
 
-def _ensure_database(ctx: BenchContext) -> None:
+def _ensure_database(ctx: BenchContext) -> str:
+    database = _database(ctx)
     try:
         with psycopg.connect(ctx.database.conninfo("postgres"), autocommit=True) as conn:
             exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+                "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
             ).fetchone()
             if not exists:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     except psycopg.Error as exc:
-        raise BenchmarkSkipped(f"cannot create database {DATABASE}: {exc}") from exc
+        raise BenchmarkSkipped(f"cannot create database {database}: {exc}") from exc
+    return database
 
 
 def _run(args: list[str], ctx: BenchContext, timeout: int) -> str:
@@ -67,8 +75,8 @@ def pgbench_tpcb(ctx: BenchContext) -> Figures:
     pgbench = find_postgres_tool("pgbench")
     if pgbench is None:
         raise BenchmarkSkipped("pgbench not found on PATH or under /usr/lib/postgresql/*/bin")
-    _ensure_database(ctx)
-    _run([pgbench, "-i", "-q", "-s", str(SCALE), DATABASE], ctx, timeout=600)
+    database = _ensure_database(ctx)
+    _run([pgbench, "-i", "-q", "-s", str(SCALE), database], ctx, timeout=600)
     output = _run(
         [
             pgbench,
@@ -82,7 +90,7 @@ def pgbench_tpcb(ctx: BenchContext) -> Figures:
             "tpcb-like",
             "-M",
             "simple",
-            DATABASE,
+            database,
         ],
         ctx,
         timeout=SECONDS + 120,

@@ -258,3 +258,36 @@ def test_drift_is_reported_and_alerted(fixture_payments):
     assert report.drift[0]["measure"] == "gross_volume"
     assert report.drift[0]["actual"] == report.drift[0]["expected"] + 1
     assert DriftReport.objects.count() == 1
+
+
+def test_rebuild_gives_the_same_day_totals_and_customer_gaps(api, fixture_payments):
+    from datetime import date
+
+    from analytics.models import CustomerDayGap, RollupDay
+
+    def snapshot():
+        days = sorted(
+            RollupDay.objects.values_list("currency", "day", "gross_volume", "declined_count")
+        )
+        gaps = sorted(
+            CustomerDayGap.objects.exclude(customers=0).values_list(
+                "currency", "day", "prev_day", "customers"
+            )
+        )
+        return days, gaps
+
+    before = snapshot()
+    assert before[1] == [
+        ("eur", date(2026, 11, 9), date(1, 1, 1), 1),
+        ("usd", date(2026, 11, 10), date(1, 1, 1), 2),
+    ]
+    rollups_rebuild(since=date(2026, 11, 9))
+    assert snapshot() == before
+    # Two whole UTC days, then the same days seen from Kolkata (both edges partial).
+    two_days = summary(api, **{"from": "2026-11-09", "to": "2026-11-11", "compare": "none"})
+    assert two_days["currencies"]["usd"]["paying_customers"] == 2
+    assert two_days["currencies"]["eur"]["paying_customers"] == 1
+    kolkata = summary(api, **{"from": "2026-11-10", "to": "2026-11-12", "timezone": "Asia/Kolkata"})
+    assert kolkata["currencies"]["usd"]["paying_customers"] == 2
+    assert kolkata["currencies"]["eur"]["paying_customers"] == 1
+    assert kolkata["currencies"]["usd"]["gross_volume"] == 630_000
