@@ -20,6 +20,7 @@ from mcp_payments.agents.enforcement import policy_enforce
 from mcp_payments.agents.planning import service_transaction
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.api.idempotency import (
+    Claimed,
     Replay,
     idempotency_begin,
     idempotency_complete,
@@ -188,12 +189,15 @@ def invoice_build(
     finalize_now: bool,
     collection_method: str = CollectionMethod.CHARGE_AUTOMATICALLY,
     days_until_due: int | None = None,
+    caller_finalizes: bool = False,
 ) -> Invoice:
     """Building block (caller's transaction): a draft invoice with `lines`, its discount and
     totals, `invoice.created`, and `invoice.finalized` at once when `finalize_now` (test clocks,
     subscription creation and updates) — else it finalizes `BILLING_FINALIZE_DELAY_SECONDS`
-    later. Pending invoice items among the lines are marked invoiced. Raises IntegrityError
-    when a renewal of the same period exists (the caller's savepoint makes it a no-op)."""
+    later. Pending invoice items among the lines are marked invoiced. With `caller_finalizes`
+    the draft is returned as it is and the caller calls `finalize_locked` itself, later in its
+    transaction, when `finalizes_at_once` says so. Raises IntegrityError when a renewal of the
+    same period exists (the caller's savepoint makes it a no-op)."""
     discount = active_discount(subscription, now)
     totals = apply_discount(lines, discount)
     invoice = Invoice(
@@ -250,9 +254,17 @@ def invoice_build(
         Subscription.objects.filter(pk=subscription.pk).update(latest_invoice=invoice.id)
         subscription.latest_invoice = invoice.id
     emit("invoice.created", invoice)
-    if finalize_now or customer.test_clock_id or settings.BILLING_FINALIZE_DELAY_SECONDS == 0:
+    if not caller_finalizes and finalizes_at_once(customer, finalize_now=finalize_now):
         finalize_locked(invoice, now)
     return invoice
+
+
+def finalizes_at_once(customer: Customer, *, finalize_now: bool = False) -> bool:
+    """Whether a new draft of `customer` is finalized in the transaction that creates it (asked
+    for, under a test clock, or with no finalization delay configured)."""
+    return (
+        finalize_now or bool(customer.test_clock_id) or settings.BILLING_FINALIZE_DELAY_SECONDS == 0
+    )
 
 
 def _cache_lines(invoice: Invoice, lines: list[InvoiceLine]) -> None:
@@ -572,16 +584,24 @@ def _pay_from_wallet(context: AuthContext | None, invoice: Invoice, wallet_id: s
     audit(context, invoice, "invoice.paid", wallet=wallet_id, amount=amount, entry=entry.id)
 
 
-def claim_attempt_locked(invoice: Invoice) -> None:
+def claim_attempt_locked(invoice: Invoice) -> Claimed | Replay:
     """Building block (caller's transaction, invoice row locked): mark a card attempt as
     begun (`attempt_count` + 1, `attempt_in_progress`), so no other attempt starts until this
-    one is booked. Raises InvoiceAlreadyPaid / InvoiceNotPayable / InvoicePaymentInProgress."""
+    one is booked, and claim its idempotency key `invoice:{id}:attempt:{n}` in the same
+    transaction (the mark and the key commit or roll back together). Returns the claim, or the
+    replay of an attempt n that charged already. Raises InvoiceAlreadyPaid / InvoiceNotPayable
+    / InvoicePaymentInProgress."""
     _check_payable(invoice)
     if invoice.attempt_in_progress:
         raise InvoicePaymentInProgress()
     invoice.attempt_count += 1
     invoice.attempt_in_progress = True
     invoice.save(update_fields=["attempt_count", "attempt_in_progress"])
+    return idempotency_begin(
+        scope=invoice.merchant_id,
+        key=f"invoice:{invoice.id}:attempt:{invoice.attempt_count}",
+        fingerprint=request_fingerprint("POST", f"/invoices/{invoice.id}/pay", b"{}"),
+    )
 
 
 def _pay_by_card(
@@ -589,8 +609,8 @@ def _pay_by_card(
 ) -> Invoice:
     with transaction.atomic():
         invoice = lock_invoice(context, invoice_id)
-        claim_attempt_locked(invoice)
-    payment, declined = _charge_claimed(invoice, method)
+        claim = claim_attempt_locked(invoice)
+    payment, declined = _charge_claimed(invoice, method, claim)
     if payment.status == PaymentStatus.SUCCEEDED:
         # The capture's transaction marked the invoice paid and cleared the attempt mark:
         # nothing is left to book; read the invoice as it is now.
@@ -602,18 +622,17 @@ def _pay_by_card(
     return invoice
 
 
-def _charge_claimed(invoice: Invoice, method: str) -> tuple[Payment, CardError | None]:
+def _charge_claimed(
+    invoice: Invoice, method: str, claim: Claimed | Replay
+) -> tuple[Payment, CardError | None]:
     """The card payment of an attempt claimed by `claim_attempt_locked` (committed): one
-    `payment_create(..., invoice=…)` outside any transaction under the idempotency key
-    `invoice:{id}:attempt:{n}` (a retried job gets the first payment back, never a second
-    charge). Returns the payment and the decline, if any. Any other error gives the claim
-    back (attempt count and mark restored) and propagates."""
+    `payment_create(..., invoice=…)` outside any transaction under the attempt's idempotency
+    key (a retried job gets the first payment back, never a second charge). Returns the
+    payment and the decline, if any. Any other error gives the claim back (attempt count, mark
+    and key released) and propagates."""
     from payments.services.payments import PaymentRequest, payment_create
 
     merchant = invoice.merchant
-    key = f"invoice:{invoice.id}:attempt:{invoice.attempt_count}"
-    print_ = request_fingerprint("POST", f"/invoices/{invoice.id}/pay", b"{}")
-    claim = idempotency_begin(scope=merchant.id, key=key, fingerprint=print_)
     if isinstance(claim, Replay):  # a retried job: this attempt charged already
         return Payment.objects.get(pk=claim.body["payment"]), None
     declined: CardError | None = None
@@ -753,14 +772,14 @@ def invoice_attempt(*, invoice_id: str) -> Invoice | None:
         return _attempt_refused(invoice_id, exc)
 
 
-def invoice_attempt_claimed(*, invoice: Invoice, method: str) -> None:
+def invoice_attempt_claimed(*, invoice: Invoice, method: str, claim: Claimed | Replay) -> None:
     """The renewal job's card attempt (`pm_…`) of an invoice whose attempt it claimed with
     `claim_attempt_locked` in the renewal's own transaction (committed): the same payment,
     idempotency key and booking as `invoice_attempt`, one transaction fewer. A decline is
     booked by the payment's outcome transaction (dunning); a refusal (e.g. a detached card) is
     a failed attempt, as in `invoice_attempt`; nothing is raised."""
     try:
-        payment, _ = _charge_claimed(invoice, method)
+        payment, _ = _charge_claimed(invoice, method, claim)
     except ApplicationError as exc:
         _attempt_refused(invoice.id, exc)
         return

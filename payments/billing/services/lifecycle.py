@@ -102,12 +102,20 @@ def renew_one(subscription_id: str) -> str | None:
                     finalize_now=False,
                     collection_method=subscription.collection_method,
                     days_until_due=subscription.days_until_due,
+                    caller_finalizes=True,
                 )
         except IntegrityError as exc:
             if inv.unique_violation(exc):
                 transaction.set_rollback(True)
                 return None
             raise
+        emit_updated("subscription.updated", subscription, before)
+        mrr_sync(subscription, now)
+        # Finalizing takes the merchant's invoice-number row lock, held until commit and
+        # shared by every renewal of the merchant: it comes last, so the lock is held for the
+        # few statements after it and the commit only.
+        if inv.finalizes_at_once(subscription.customer):
+            inv.finalize_locked(invoice, now)
         if paused:
             if (subscription.pause or {}).get("behavior") == PauseBehavior.VOID:
                 inv.void_locked(invoice, now) if invoice.status != InvoiceStatus.PAID else None
@@ -124,12 +132,10 @@ def renew_one(subscription_id: str) -> str | None:
             and not method.startswith("wal_")
         )
         if by_card:
-            inv.claim_attempt_locked(invoice)
-        emit_updated("subscription.updated", subscription, before)
-        mrr_sync(subscription, now)
+            claim = inv.claim_attempt_locked(invoice)
     if by_card:
         invoice.merchant = subscription.merchant
-        inv.invoice_attempt_claimed(invoice=invoice, method=method)
+        inv.invoice_attempt_claimed(invoice=invoice, method=method, claim=claim)
     elif not paused and inv.invoice_is_collectible(invoice):
         inv.invoice_attempt(invoice_id=invoice.id)
     return invoice.id
