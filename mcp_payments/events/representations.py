@@ -8,12 +8,19 @@ from django.db import models
 from rest_framework.serializers import Serializer
 
 _REGISTRY: dict[type[models.Model], type[Serializer]] = {}
-# One serializer instance per class and thread, reused: DRF deep-copies a serializer's declared
-# fields on every instantiation, which was a sixth of a payment confirm's CPU (three
-# representations: two events and the response). Representations take no context, so a reused
-# instance renders exactly what a new one would; per thread, as the ASGI side runs views in a
-# thread pool.
-_TEMPLATES = threading.local()
+# One serializer instance per class and thread, reused for every object it renders: building a
+# serializer deep-copies its declared fields, which cost more than rendering (an invoice: ~3 ms
+# of which the copy was most) and every state change renders its object at least once. Reuse is
+# what DRF's own `many=True` does with its child serializer; without context or instance state.
+_instances = threading.local()
+
+
+def _renderer(serializer: type[Serializer]) -> Serializer:
+    cache = _instances.__dict__.setdefault("by_class", {})
+    instance = cache.get(serializer)
+    if instance is None:
+        instance = cache[serializer] = serializer()
+    return instance
 
 
 def register_representation(model: type[models.Model], serializer: type[Serializer]) -> None:
@@ -24,14 +31,10 @@ def represent(obj: models.Model) -> dict[str, Any]:
     """`obj`'s API representation (the registered serializer's output, a plain dict), as events
     carry it and the API answers it."""
     try:
-        serializer_class = _REGISTRY[type(obj)]
+        serializer = _REGISTRY[type(obj)]
     except KeyError:
         raise LookupError(f"No API representation registered for {type(obj).__name__}") from None
-    templates = _TEMPLATES.__dict__
-    template = templates.get(serializer_class)
-    if template is None:
-        template = templates[serializer_class] = serializer_class()
-    return dict(template.to_representation(obj))
+    return dict(_renderer(serializer).to_representation(obj))
 
 
 def represent_current(object_type: str, object_id: str) -> dict[str, Any]:

@@ -183,8 +183,28 @@ class Subscription(models.Model):
             ),
         ]
 
+    # True when the renewal job loaded the row with its items (price and product) and discount
+    # (coupon) in two queries (services.common.lock_for_renewal); nothing in that transaction
+    # changes them, so its lines, representations and MRR reuse them instead of reading again.
+    preloaded = False
+
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"
+
+    def priced_items(self) -> list["SubscriptionItem"]:
+        """The items (price joined, and product unless a list prefetched only prices) ordered
+        by id: the prefetched ones (the renewal loader, list selectors), else one query."""
+        if "items" in getattr(self, "_prefetched_objects_cache", {}):
+            items = list(self.items.all())
+        else:
+            items = list(self.items.select_related("price__product"))
+        return sorted(items, key=lambda item: item.id)
+
+    def current_discount(self) -> "Discount | None":
+        """The discount (coupon joined), or None: the preloaded one, else one query."""
+        if self.preloaded:
+            return Subscription.discount.related.get_cached_value(self)
+        return Discount.objects.select_related("coupon").filter(subscription=self).first()
 
 
 class SubscriptionItem(models.Model):

@@ -154,7 +154,7 @@ class SubscriptionSerializer(ObjectSerializer):
     created = TimestampField()
 
     def get_items(self, subscription) -> dict[str, Any]:
-        items = sorted(subscription.items.all(), key=lambda item: item.id)
+        items = subscription.priced_items()
         return {
             "object": "list",
             "data": SubscriptionItemSerializer(items, many=True).data,
@@ -165,12 +165,7 @@ class SubscriptionSerializer(ObjectSerializer):
         return {"end_behavior": {"missing_payment_method": subscription.trial_end_behavior}}
 
     def get_discount(self, subscription) -> dict[str, Any] | None:
-        from .models import Discount
-
-        discount = (
-            Discount.objects.select_related("coupon").filter(subscription=subscription).first()
-        )
-        return discount_data(discount)
+        return discount_data(subscription.current_discount())
 
 
 class InvoiceLineSerializer(ObjectSerializer):

@@ -72,11 +72,9 @@ def subscription_mrr(subscription: Subscription) -> int:
     / 12 half up; 0 outside active and past_due."""
     if subscription.status not in MRR_STATUSES:
         return 0
-    from ..models import Discount
-
-    discount = Discount.objects.select_related("coupon").filter(subscription=subscription).first()
+    discount = subscription.current_discount()
     arr = 0
-    for item in subscription.items.select_related("price"):
+    for item in subscription.priced_items():
         value = item_arr(
             item.price.unit_amount,
             item.quantity,

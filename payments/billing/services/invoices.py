@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from mcp_payments.accounts.context import AuthContext, system_context
@@ -20,6 +20,7 @@ from mcp_payments.agents.enforcement import policy_enforce
 from mcp_payments.agents.planning import service_transaction
 from mcp_payments.api.errors import ApplicationError
 from mcp_payments.api.idempotency import (
+    Claimed,
     Replay,
     idempotency_begin,
     idempotency_complete,
@@ -27,6 +28,7 @@ from mcp_payments.api.idempotency import (
     request_fingerprint,
 )
 from mcp_payments.events.services import emit
+from payments.enums import PaymentStatus
 from payments.exceptions import CardError
 from payments.models import Customer, Payment
 from wallets.exceptions import WalletNotFound
@@ -58,7 +60,6 @@ from ..models import (
     Invoice,
     InvoiceItem,
     InvoiceLine,
-    InvoiceNumberSequence,
     Subscription,
 )
 from ..periods import percent_of, spread
@@ -125,7 +126,7 @@ def apply_discount(lines: list[LineDraft], discount: Discount | None) -> Totals:
 def active_discount(subscription: Subscription | None, at: datetime) -> Discount | None:
     if subscription is None:
         return None
-    discount = Discount.objects.select_related("coupon").filter(subscription=subscription).first()
+    discount = subscription.current_discount()
     if discount is None or discount.used or (discount.end is not None and discount.end <= at):
         return None
     return discount
@@ -134,7 +135,7 @@ def active_discount(subscription: Subscription | None, at: datetime) -> Discount
 def item_lines(subscription: Subscription, start: datetime, end: datetime) -> list[LineDraft]:
     """One full-price line per subscription item for the period [start, end)."""
     lines = []
-    for item in sorted(subscription.items.select_related("price__product"), key=lambda i: i.id):
+    for item in subscription.priced_items():
         lines.append(
             LineDraft(
                 type=LineType.SUBSCRIPTION,
@@ -188,12 +189,15 @@ def invoice_build(
     finalize_now: bool,
     collection_method: str = CollectionMethod.CHARGE_AUTOMATICALLY,
     days_until_due: int | None = None,
+    caller_finalizes: bool = False,
 ) -> Invoice:
     """Building block (caller's transaction): a draft invoice with `lines`, its discount and
     totals, `invoice.created`, and `invoice.finalized` at once when `finalize_now` (test clocks,
     subscription creation and updates) — else it finalizes `BILLING_FINALIZE_DELAY_SECONDS`
-    later. Pending invoice items among the lines are marked invoiced. Raises IntegrityError
-    when a renewal of the same period exists (the caller's savepoint makes it a no-op)."""
+    later. Pending invoice items among the lines are marked invoiced. With `caller_finalizes`
+    the draft is returned as it is and the caller calls `finalize_locked` itself, later in its
+    transaction, when `finalizes_at_once` says so. Raises IntegrityError when a renewal of the
+    same period exists (the caller's savepoint makes it a no-op)."""
     discount = active_discount(subscription, now)
     totals = apply_discount(lines, discount)
     invoice = Invoice(
@@ -219,7 +223,7 @@ def invoice_build(
         created=now,
     )
     invoice.save(force_insert=True)
-    InvoiceLine.objects.bulk_create(
+    saved = InvoiceLine.objects.bulk_create(
         [
             InvoiceLine(
                 invoice=invoice,
@@ -239,28 +243,56 @@ def invoice_build(
             for position, line in enumerate(lines)
         ]
     )
+    _cache_lines(invoice, saved)
     invoiced = [line.invoice_item.pk for line in lines if line.invoice_item is not None]
     if invoiced:
         InvoiceItem.objects.filter(pk__in=invoiced).update(invoice=invoice)
     if discount is not None and discount.coupon.duration == "once" and totals.total_discount_amount:
         Discount.objects.filter(pk=discount.pk).update(used=True)
+        discount.used = True
     if subscription is not None:
         Subscription.objects.filter(pk=subscription.pk).update(latest_invoice=invoice.id)
         subscription.latest_invoice = invoice.id
     emit("invoice.created", invoice)
-    if finalize_now or customer.test_clock_id or settings.BILLING_FINALIZE_DELAY_SECONDS == 0:
+    if not caller_finalizes and finalizes_at_once(customer, finalize_now=finalize_now):
         finalize_locked(invoice, now)
     return invoice
 
 
+def finalizes_at_once(customer: Customer, *, finalize_now: bool = False) -> bool:
+    """Whether a new draft of `customer` is finalized in the transaction that creates it (asked
+    for, under a test clock, or with no finalization delay configured)."""
+    return (
+        finalize_now or bool(customer.test_clock_id) or settings.BILLING_FINALIZE_DELAY_SECONDS == 0
+    )
+
+
+def _cache_lines(invoice: Invoice, lines: list[InvoiceLine]) -> None:
+    """Keep the lines just written as the invoice's `lines` (they are frozen from here on), so
+    its representation in `invoice.created`/`invoice.finalized` does not read them back."""
+    cached = InvoiceLine.objects.filter(invoice=invoice)
+    cached._result_cache = sorted(lines, key=lambda line: line.position)
+    cached._prefetch_done = True
+    invoice._prefetched_objects_cache = {"lines": cached}
+
+
+_NEXT_NUMBER = """
+    INSERT INTO billing_invoicenumbersequence AS sequence (merchant_id, last_number)
+    VALUES (%s, 1)
+    ON CONFLICT (merchant_id) DO UPDATE SET last_number = sequence.last_number + 1
+    RETURNING last_number
+"""
+
+
 def _next_number(merchant_id: str) -> str:
-    """The merchant's next invoice number, gapless: the counter row is locked until commit."""
-    InvoiceNumberSequence.objects.get_or_create(merchant_id=merchant_id)
-    sequence = InvoiceNumberSequence.objects.select_for_update().get(merchant_id=merchant_id)
-    sequence.last_number = F("last_number") + 1
-    sequence.save(update_fields=["last_number"])
-    sequence.refresh_from_db(fields=["last_number"])
-    return f"{merchant_id[-8:]}-{sequence.last_number:06d}"
+    """The merchant's next invoice number, gapless (BILLING.md §1, §4): one statement creates
+    or increments the merchant's counter row, which stays locked until the caller's transaction
+    commits (a rollback gives the number back), so concurrent finalizations of one merchant
+    queue here for the rest of their transaction and never skip or repeat a number."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER, [merchant_id])
+        (number,) = cursor.fetchone()
+    return f"{merchant_id[-8:]}-{number:06d}"
 
 
 def _customer_locked(customer_id: str) -> Customer:
@@ -552,26 +584,57 @@ def _pay_from_wallet(context: AuthContext | None, invoice: Invoice, wallet_id: s
     audit(context, invoice, "invoice.paid", wallet=wallet_id, amount=amount, entry=entry.id)
 
 
+def claim_attempt_locked(invoice: Invoice) -> Claimed | Replay:
+    """Building block (caller's transaction, invoice row locked): mark a card attempt as
+    begun (`attempt_count` + 1, `attempt_in_progress`), so no other attempt starts until this
+    one is booked, and claim its idempotency key `invoice:{id}:attempt:{n}` in the same
+    transaction (the mark and the key commit or roll back together). Returns the claim, or the
+    replay of an attempt n that charged already. Raises InvoiceAlreadyPaid / InvoiceNotPayable
+    / InvoicePaymentInProgress."""
+    _check_payable(invoice)
+    if invoice.attempt_in_progress:
+        raise InvoicePaymentInProgress()
+    invoice.attempt_count += 1
+    invoice.attempt_in_progress = True
+    invoice.save(update_fields=["attempt_count", "attempt_in_progress"])
+    return idempotency_begin(
+        scope=invoice.merchant_id,
+        key=f"invoice:{invoice.id}:attempt:{invoice.attempt_count}",
+        fingerprint=request_fingerprint("POST", f"/invoices/{invoice.id}/pay", b"{}"),
+    )
+
+
 def _pay_by_card(
     context: AuthContext | None, invoice_id: str, method: str, *, raise_decline: bool
 ) -> Invoice:
-    from payments.services.payments import PaymentRequest, payment_create
-
     with transaction.atomic():
         invoice = lock_invoice(context, invoice_id)
-        _check_payable(invoice)
-        if invoice.attempt_in_progress:
-            raise InvoicePaymentInProgress()
-        invoice.attempt_count += 1
-        invoice.attempt_in_progress = True
-        invoice.save(update_fields=["attempt_count", "attempt_in_progress"])
+        claim = claim_attempt_locked(invoice)
+    payment, declined = _charge_claimed(invoice, method, claim)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        # The capture's transaction marked the invoice paid and cleared the attempt mark:
+        # nothing is left to book; read the invoice as it is now.
+        invoice = Invoice.objects.get(pk=invoice.id)
+    else:
+        invoice = _after_attempt(invoice.id, payment, raise_decline=False)
+    if declined is not None and raise_decline:
+        raise declined
+    return invoice
+
+
+def _charge_claimed(
+    invoice: Invoice, method: str, claim: Claimed | Replay
+) -> tuple[Payment, CardError | None]:
+    """The card payment of an attempt claimed by `claim_attempt_locked` (committed): one
+    `payment_create(..., invoice=…)` outside any transaction under the attempt's idempotency
+    key (a retried job gets the first payment back, never a second charge). Returns the
+    payment and the decline, if any. Any other error gives the claim back (attempt count, mark
+    and key released) and propagates."""
+    from payments.services.payments import PaymentRequest, payment_create
+
     merchant = invoice.merchant
-    key = f"invoice:{invoice.id}:attempt:{invoice.attempt_count}"
-    print_ = request_fingerprint("POST", f"/invoices/{invoice.id}/pay", b"{}")
-    claim = idempotency_begin(scope=merchant.id, key=key, fingerprint=print_)
     if isinstance(claim, Replay):  # a retried job: this attempt charged already
-        payment = Payment.objects.get(pk=claim.body["payment"])
-        return _after_attempt(invoice.id, payment, raise_decline=False)
+        return Payment.objects.get(pk=claim.body["payment"]), None
     declined: CardError | None = None
     try:
         payment = payment_create(
@@ -597,10 +660,7 @@ def _pay_by_card(
             )
         raise
     idempotency_complete(record_id=claim.record_id, status=200, body={"payment": payment.id})
-    invoice = _after_attempt(invoice.id, payment, raise_decline=False)
-    if declined is not None and raise_decline:
-        raise declined
-    return invoice
+    return payment, declined
 
 
 def _after_attempt(invoice_id: str, payment: Payment, *, raise_decline: bool) -> Invoice:
@@ -627,8 +687,6 @@ def invoice_book_attempt(*, payment: Payment) -> None:
 def _book_attempt_locked(invoice: Invoice, payment: Payment) -> None:
     """A decline → dunning, a challenge → `invoice.payment_action_required`; nothing when the
     attempt is booked already (no attempt in progress) or the payment is in another state."""
-    from payments.enums import PaymentStatus
-
     if not invoice.attempt_in_progress:
         return
     if payment.status == PaymentStatus.REQUIRES_ACTION:
@@ -711,14 +769,33 @@ def invoice_attempt(*, invoice_id: str) -> Invoice | None:
     except (InvoiceAlreadyPaid, InvoiceNotPayable, InvoicePaymentInProgress):
         return None
     except ApplicationError as exc:
-        # e.g. insufficient wallet funds or a detached card: a failed attempt, as a decline.
-        with transaction.atomic():
-            invoice = lock_invoice(None, invoice_id)
-            if invoice.status in PAYABLE:
-                invoice.attempt_count += 1
-                invoice.save(update_fields=["attempt_count"])
-                record_failure_locked(invoice, exc.code, invoice.payment or "")
-        return invoice
+        return _attempt_refused(invoice_id, exc)
+
+
+def invoice_attempt_claimed(*, invoice: Invoice, method: str, claim: Claimed | Replay) -> None:
+    """The renewal job's card attempt (`pm_…`) of an invoice whose attempt it claimed with
+    `claim_attempt_locked` in the renewal's own transaction (committed): the same payment,
+    idempotency key and booking as `invoice_attempt`, one transaction fewer. A decline is
+    booked by the payment's outcome transaction (dunning); a refusal (e.g. a detached card) is
+    a failed attempt, as in `invoice_attempt`; nothing is raised."""
+    try:
+        payment, _ = _charge_claimed(invoice, method, claim)
+    except ApplicationError as exc:
+        _attempt_refused(invoice.id, exc)
+        return
+    if payment.status != PaymentStatus.SUCCEEDED:
+        _after_attempt(invoice.id, payment, raise_decline=False)
+
+
+def _attempt_refused(invoice_id: str, exc: ApplicationError) -> Invoice:
+    """e.g. insufficient wallet funds or a detached card: a failed attempt, as a decline."""
+    with transaction.atomic():
+        invoice = lock_invoice(None, invoice_id)
+        if invoice.status in PAYABLE:
+            invoice.attempt_count += 1
+            invoice.save(update_fields=["attempt_count"])
+            record_failure_locked(invoice, exc.code, invoice.payment or "")
+    return invoice
 
 
 def _subscription_of(invoice_id: str) -> str | None:

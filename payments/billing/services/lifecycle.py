@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 
 from mcp_payments.events.services import emit
 
 from ..clock import billing_now
 from ..enums import RENEWING, BillingReason, InvoiceStatus, PauseBehavior, SubscriptionStatus
-from ..models import Invoice, Subscription, TestClock
+from ..models import Invoice, Subscription, SubscriptionItem, TestClock
 from ..periods import boundary
 from . import invoices as inv
 from .common import emit_updated, mrr_sync, snapshot
@@ -44,12 +45,7 @@ def renew_one(subscription_id: str) -> str | None:
     end). Returns the new invoice id, or None (not due, locked by another job, or no invoice).
     The invoice's payment runs after the commit."""
     with transaction.atomic():
-        subscription = (
-            Subscription.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("customer")
-            .filter(pk=subscription_id, status__in=RENEWING)
-            .first()
-        )
+        subscription = _lock_for_renewal(subscription_id)
         if subscription is None:
             return None
         now = billing_now(subscription)
@@ -83,7 +79,9 @@ def renew_one(subscription_id: str) -> str | None:
         )
         if trial_ended:
             subscription.status = SubscriptionStatus.ACTIVE
-        subscription.save()
+        subscription.save(
+            update_fields=["period_index", "current_period_start", "current_period_end", "status"]
+        )
         paused = subscription.status == SubscriptionStatus.PAUSED
         try:
             with transaction.atomic():
@@ -104,23 +102,61 @@ def renew_one(subscription_id: str) -> str | None:
                     finalize_now=False,
                     collection_method=subscription.collection_method,
                     days_until_due=subscription.days_until_due,
+                    caller_finalizes=True,
                 )
         except IntegrityError as exc:
             if inv.unique_violation(exc):
                 transaction.set_rollback(True)
                 return None
             raise
+        emit_updated("subscription.updated", subscription, before)
+        mrr_sync(subscription, now)
+        # Finalizing takes the merchant's invoice-number row lock, held until commit and
+        # shared by every renewal of the merchant: it comes last, so the lock is held for the
+        # few statements after it and the commit only.
+        if inv.finalizes_at_once(subscription.customer):
+            inv.finalize_locked(invoice, now)
         if paused:
             if (subscription.pause or {}).get("behavior") == PauseBehavior.VOID:
                 inv.void_locked(invoice, now) if invoice.status != InvoiceStatus.PAID else None
             else:
                 invoice.auto_advance = False
                 invoice.save(update_fields=["auto_advance"])
-        emit_updated("subscription.updated", subscription, before)
-        mrr_sync(subscription, now)
-    if not paused and inv.invoice_is_collectible(invoice):
+        method = subscription.default_payment_method
+        # A card attempt is claimed in this transaction (what `invoice_attempt` would commit
+        # on its own right after): the charge itself runs after the commit, never inside.
+        by_card = (
+            not paused
+            and inv.invoice_is_collectible(invoice)
+            and method is not None
+            and not method.startswith("wal_")
+        )
+        if by_card:
+            claim = inv.claim_attempt_locked(invoice)
+    if by_card:
+        invoice.merchant = subscription.merchant
+        inv.invoice_attempt_claimed(invoice=invoice, method=method, claim=claim)
+    elif not paused and inv.invoice_is_collectible(invoice):
         inv.invoice_attempt(invoice_id=invoice.id)
     return invoice.id
+
+
+def _lock_for_renewal(subscription_id: str) -> Subscription | None:
+    """The due subscription, locked (`SKIP LOCKED`: another job's), with its customer,
+    merchant and discount (coupon) joined and its items (price, product) in a second query:
+    everything the renewal reads of it, once (`Subscription.preloaded`)."""
+    subscription = (
+        Subscription.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("customer", "merchant", "discount__coupon")
+        .prefetch_related(
+            Prefetch("items", queryset=SubscriptionItem.objects.select_related("price__product"))
+        )
+        .filter(pk=subscription_id, status__in=RENEWING)
+        .first()
+    )
+    if subscription is not None:
+        subscription.preloaded = True
+    return subscription
 
 
 def renew_due(*, clock: TestClock | None = None, limit: int = 1000) -> int:
