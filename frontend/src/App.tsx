@@ -24,6 +24,11 @@ const AlertsPage = lazy(() => resources().then((m) => ({ default: m.AlertsPage }
 const NotificationsPage = lazy(() => resources().then((m) => ({ default: m.NotificationsPage })));
 const EventsPage = lazy(() => resources().then((m) => ({ default: m.EventsPage })));
 const CustomerDetailPage = lazy(() => import("./pages/customers/CustomerDetailPage"));
+const WalletDetailPage = lazy(() => import("./pages/wallets/WalletDetailPage"));
+const DisputeDetailPage = lazy(() => import("./pages/disputes/DisputeDetailPage"));
+const complianceReports = () => import("./pages/compliance/ComplianceReportsPages");
+const ComplianceReportsPage = lazy(() => complianceReports().then((m) => ({ default: m.ComplianceReportsPage })));
+const ComplianceReportDetailPage = lazy(() => complianceReports().then((m) => ({ default: m.ComplianceReportDetailPage })));
 const RiskRulesPage = lazy(() => import("./pages/risk/RiskRulesPage"));
 const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
@@ -84,17 +89,21 @@ const router = createBrowserRouter(
         { path: "payments/:id", element: <PaymentDetailPage /> },
         { path: "refunds", element: <RefundsPage /> },
         { path: "disputes", element: <DisputesPage /> },
+        { path: "disputes/:id", element: <DisputeDetailPage /> },
         { path: "customers", element: <CustomersPage /> },
         { path: "customers/:id", element: <CustomerDetailPage /> },
         { path: "balance", element: <BalancePage /> },
         { path: "payouts", element: <BalancePage /> },
         { path: "wallets", element: <WalletsPage /> },
+        { path: "wallets/:id", element: <WalletDetailPage /> },
         { path: "transfers", element: <TransfersPage /> },
         { path: "ledger", element: <LedgerPage /> },
         { path: "risk/reviews", element: <RiskReviewsPage /> },
         { path: "risk/rules", element: <RiskRulesPage /> },
         { path: "compliance/alerts", element: <AlertsPage /> },
         { path: "compliance/audit", element: <AuditPage /> },
+        { path: "compliance/reports", element: <ComplianceReportsPage /> },
+        { path: "compliance/reports/:id", element: <ComplianceReportDetailPage /> },
         { path: "agents/approvals", element: <ApprovalsPage /> },
         { path: "settings/api-keys", element: <ApiKeysPage /> },
         { path: "settings/assistant-policy", element: <AssistantPolicyPage /> },

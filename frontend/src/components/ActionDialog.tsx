@@ -8,12 +8,13 @@ import Button from "@mui/material/Button";
 import Dialog from "@mui/material/Dialog";
 import DialogActions from "@mui/material/DialogActions";
 import DialogContent from "@mui/material/DialogContent";
+import DialogContentText from "@mui/material/DialogContentText";
 import DialogTitle from "@mui/material/DialogTitle";
 import MenuItem from "@mui/material/MenuItem";
 import TextField from "@mui/material/TextField";
 import useMediaQuery from "@mui/material/useMediaQuery";
 import { useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
 
 import { newActionKey } from "../api/client";
@@ -25,10 +26,12 @@ import { PHONE_QUERY } from "./Layout";
 export interface ActionField {
   name: string;
   label: string;
-  kind?: "text" | "money" | "select" | "number" | "multiline";
+  kind?: "text" | "money" | "select" | "number" | "multiline" | "date";
   /** For money fields: the currency the typed amount is in. */
   currency?: string;
   options?: string[];
+  /** What a select shows for an option (default: the option with "_" as spaces). */
+  optionLabels?: Record<string, string>;
   required?: boolean;
   defaultValue?: string;
   helperText?: string;
@@ -46,6 +49,8 @@ export interface ActionDialogProps {
   /** Query keys to invalidate after success. */
   invalidate?: unknown[][];
   danger?: boolean;
+  /** What the action does, above the fields (e.g. what accepting a dispute means). */
+  description?: ReactNode;
 }
 
 export default function ActionDialog(props: ActionDialogProps) {
@@ -108,12 +113,14 @@ export default function ActionDialog(props: ActionDialogProps) {
       <form onSubmit={onSubmit} noValidate style={{ display: "contents" }}>
         <DialogTitle id="action-dialog-title">{title}</DialogTitle>
         <DialogContent>
+          {props.description && <DialogContentText sx={{ mb: 1 }}>{props.description}</DialogContentText>}
           <ErrorAlert error={error} />
           {fields.map((field) => (
             <TextField
               key={field.name}
               label={field.kind === "money" && field.currency ? `${field.label} (${field.currency.toUpperCase()})` : field.label}
               select={field.kind === "select"}
+              type={field.kind === "date" ? "date" : undefined}
               multiline={field.kind === "multiline"}
               minRows={field.kind === "multiline" ? 3 : undefined}
               fullWidth
@@ -123,11 +130,15 @@ export default function ActionDialog(props: ActionDialogProps) {
               defaultValue={field.defaultValue ?? ""}
               error={Boolean(formState.errors[field.name])}
               helperText={formState.errors[field.name]?.message ?? field.helperText}
-              slotProps={{ htmlInput: { "data-field": field.name, inputMode: field.kind === "money" ? "decimal" : undefined } }}
+              slotProps={{
+                htmlInput: { "data-field": field.name, inputMode: field.kind === "money" ? "decimal" : undefined },
+                // A date input always shows its placeholder (yyyy-mm-dd): keep the label above it.
+                inputLabel: field.kind === "date" ? { shrink: true } : undefined,
+              }}
             >
               {field.options?.map((option) => (
                 <MenuItem key={option} value={option}>
-                  {option.replace(/_/g, " ")}
+                  {field.optionLabels?.[option] ?? option.replace(/_/g, " ")}
                 </MenuItem>
               ))}
             </TextField>

@@ -12,7 +12,7 @@ import { useAuth, type Auth } from "../auth/AuthProvider";
 import { useUrlState } from "../hooks/useUrlState";
 import ActionDialog, { type ActionField } from "./ActionDialog";
 import { PageHeader } from "./common";
-import ResourceList, { type Column, type Filter } from "./ResourceList";
+import ResourceList, { ACTIONS_FIELD, type Column, type Filter, type ResourceListProps } from "./ResourceList";
 
 type Values = Record<string, string | number | undefined>;
 
@@ -41,6 +41,13 @@ export interface ResourcePageProps<T extends { id: string }> {
   children?: ReactNode;
   headerExtra?: ReactNode;
   pageSize?: number;
+  /** "h2" when the list is a section of an object page (see PageHeader). */
+  heading?: "h1" | "h2";
+  /** Fixed query params of the list (not in the URL), e.g. `{wallet: "wal_…"}`. */
+  params?: Record<string, string>;
+  /** More query keys to refresh after an action (the object page around the list). */
+  invalidate?: unknown[][];
+  refetchInterval?: ResourceListProps<T>["refetchInterval"];
 }
 
 function allowed(auth: Auth, action: { scope?: string; admin?: boolean }): boolean {
@@ -57,6 +64,7 @@ export function send(method: "POST" | "DELETE", path: string, body: unknown, key
 
 export default function ResourcePage<T extends { id: string }>(props: ResourcePageProps<T>) {
   const { title, path, columns, filters, rowLink, create, actions = [], pageSize } = props;
+  const refresh = [[path], ...(props.invalidate ?? [])];
   const auth = useAuth();
   const url = useUrlState();
   const [dialogName, dialogRow] = (url.values.dialog ?? "").split(":");
@@ -69,7 +77,7 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
   const actionColumn: Column<T>[] = visibleActions.length
     ? [
         {
-          field: "__actions",
+          field: ACTIONS_FIELD,
           header: "Actions",
           width: 220,
           render: (row) => {
@@ -104,6 +112,7 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
     <>
       <PageHeader
         title={title}
+        heading={props.heading}
         actions={
           <>
             {props.headerExtra}
@@ -116,7 +125,15 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
         }
       />
       {props.children}
-      <ResourceList<T> path={path} columns={[...columns, ...actionColumn]} filters={filters} rowLink={rowLink} pageSize={pageSize} />
+      <ResourceList<T>
+        path={path}
+        columns={[...columns, ...actionColumn]}
+        filters={filters}
+        rowLink={rowLink}
+        pageSize={pageSize}
+        params={props.params}
+        refetchInterval={props.refetchInterval}
+      />
       {create && (
         <ActionDialog
           open={dialogName === "create"}
@@ -125,7 +142,7 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
           fields={typeof create.fields === "function" ? [] : (create.fields ?? [])}
           onClose={close}
           submit={(values, key) => send(create.method ?? "POST", create.path, create.body ? create.body(values, {}) : values, key)}
-          invalidate={[[path]]}
+          invalidate={refresh}
           onDone={create.onDone}
         />
       )}
@@ -141,7 +158,7 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
             const row = rows.get(dialogRow ?? "") ?? currentRow;
             return send(current.method ?? "POST", current.path(row), current.body ? current.body(values, row) : values, key);
           }}
-          invalidate={[[path]]}
+          invalidate={refresh}
           onDone={current.onDone}
         />
       )}

@@ -70,11 +70,15 @@ export function JsonView({ value, label = "Raw JSON" }: { value: unknown; label?
   );
 }
 
-export function PageHeader({ title, actions }: { title: string; actions?: ReactNode }) {
+/**
+ * A page's title and its main actions. `heading` "h2" is for a list embedded in an object page
+ * (a wallet's transfers), which keeps the page's single h1.
+ */
+export function PageHeader({ title, actions, heading = "h1" }: { title: string; actions?: ReactNode; heading?: "h1" | "h2" }) {
   return (
     <Box sx={{ display: "flex", alignItems: "center", gap: 1, mb: 2, flexWrap: "wrap" }}>
       {/* Titles hold object ids (pay_01…): let them wrap, so a phone never scrolls sideways. */}
-      <Typography variant="h5" component="h1" sx={{ flexGrow: 1, minWidth: 0, overflowWrap: "anywhere" }}>
+      <Typography variant={heading === "h1" ? "h5" : "h6"} component={heading} sx={{ flexGrow: 1, minWidth: 0, overflowWrap: "anywhere" }}>
         {title}
       </Typography>
       {actions}
