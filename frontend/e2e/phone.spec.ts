@@ -7,7 +7,10 @@ import { MAIN_ROUTES, objectRoutes, visit } from "./routes";
 /** Phones get the navigation drawer and full-screen dialogs; a tablet (768) the desktop layout. */
 const PHONE_MAX_WIDTH = 600;
 
-test("@phone @tablet layout: no horizontal scroll on the main routes and object pages, navigation, 44 px tap targets", async ({ page, request }, info) => {
+test("@phone @tablet layout: no horizontal scroll on the main routes and object pages, navigation, 44 px tap targets", async ({
+  page,
+  request,
+}, info) => {
   const objects = await objectRoutes(request);
   await login(page);
   for (const route of [...MAIN_ROUTES, ...objects]) {
@@ -24,7 +27,9 @@ test("@phone @tablet layout: no horizontal scroll on the main routes and object 
   } else {
     await expect(page.getByRole("button", { name: "Open navigation" })).toHaveCount(0);
   }
-  const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payments", exact: true });
+  const link = page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Payments", exact: true });
   expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(44);
   await link.click();
   await expect(page).toHaveURL(/\/dashboard\/payments$/);
@@ -38,7 +43,10 @@ test("@phone @tablet layout: no horizontal scroll on the main routes and object 
   }
 });
 
-test("@phone @tablet money flow: refund a payment from its page (a full-screen dialog on phones)", async ({ page, request }, info) => {
+test("@phone @tablet money flow: refund a payment from its page (a full-screen dialog on phones)", async ({
+  page,
+  request,
+}, info) => {
   const payment = await restPayment(request, { amount: 1999 });
   await login(page, undefined, undefined, `/dashboard/payments/${payment.id}`);
   await expect(page.getByTestId("payment-amount")).toHaveText("$19.99");
@@ -57,5 +65,6 @@ test("@phone @tablet money flow: refund a payment from its page (a full-screen d
   await primary.click();
   await expect(page.getByTestId("payment-refunded")).toHaveText("$9.99");
   expect((await restGet(request, `/payments/${payment.id}`)).amount_refunded).toBe(999);
-  if (info.project.name === "phone-390") await page.screenshot({ path: join(SCREENSHOTS, "payment-390.png"), fullPage: true });
+  if (info.project.name === "phone-390")
+    await page.screenshot({ path: join(SCREENSHOTS, "payment-390.png"), fullPage: true });
 });

@@ -14,8 +14,13 @@ const DIST = join(here, "..", "dist");
 /** The JS home needs before it renders: index.html's module script and its modulepreloads. */
 export function initialJsGzipKb(): number {
   const html = readFileSync(join(DIST, "index.html"), "utf8");
-  const files = [...html.matchAll(/(?:src|href)="\/dashboard\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
-  const bytes = files.reduce((sum, file) => sum + gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length, 0);
+  const files = [...html.matchAll(/(?:src|href)="\/dashboard\/(assets\/[^"]+\.js)"/g)].map(
+    (m) => m[1]!,
+  );
+  const bytes = files.reduce(
+    (sum, file) => sum + gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length,
+    0,
+  );
   return Math.round((bytes / 1024) * 10) / 10;
 }
 
@@ -23,19 +28,31 @@ test("home's initial JS ≤ 300 kB gzipped and first contentful paint ≤ 2 s", 
   const kb = initialJsGzipKb();
   expect(kb).toBeGreaterThan(10);
   expect(kb).toBeLessThanOrEqual(300);
-  expect(readdirSync(join(DIST, "assets")).every((name) => statSync(join(DIST, "assets", name)).size > 0)).toBe(true);
+  expect(
+    readdirSync(join(DIST, "assets")).every(
+      (name) => statSync(join(DIST, "assets", name)).size > 0,
+    ),
+  ).toBe(true);
   await login(page);
   await page.goto("/dashboard/");
   await expect(page.getByRole("heading", { name: "Today" })).toBeVisible();
-  const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1);
+  const fcp = await page.evaluate(
+    () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1,
+  );
   expect(fcp).toBeGreaterThan(0);
   expect(fcp).toBeLessThanOrEqual(2000);
   const out = join(here, "..", "..", "var", "bench");
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, "dashboard-e2e.json"), JSON.stringify({ dashboard_js_gzip_kb: kb, dashboard_fcp_ms: Math.round(fcp) }));
+  writeFileSync(
+    join(out, "dashboard-e2e.json"),
+    JSON.stringify({ dashboard_js_gzip_kb: kb, dashboard_fcp_ms: Math.round(fcp) }),
+  );
 });
 
-test("axe: no serious or critical violations on the main routes and object pages", async ({ page, request }) => {
+test("axe: no serious or critical violations on the main routes and object pages", async ({
+  page,
+  request,
+}) => {
   const objects = await objectRoutes(request);
   await login(page);
   let first = true;
@@ -46,6 +63,11 @@ test("axe: no serious or critical violations on the main routes and object pages
     first = false;
     const results = await axe.analyze();
     const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(bad.map((v) => `${route.path}: ${v.id} (${v.nodes.length}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    expect(
+      bad.map(
+        (v) =>
+          `${route.path}: ${v.id} (${v.nodes.length}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+      ),
+    ).toEqual([]);
   }
 });

@@ -59,17 +59,27 @@ export async function objectRoutes(request: APIRequestContext): Promise<Route[]>
     .poll(
       async () => {
         const page = await request.get(`/api/v1/disputes?limit=20`, { headers: auth() });
-        dispute = ((await page.json()).data as { id: string; payment: string }[]).find((d) => d.payment === payment.id)?.id;
+        dispute = ((await page.json()).data as { id: string; payment: string }[]).find(
+          (d) => d.payment === payment.id,
+        )?.id;
         return dispute;
       },
       { timeout: 30_000 },
     )
     .toBeTruthy();
-  const report = await created(request, "/compliance/reports", { kind: "large_transactions", period_start: "2026-01-01", period_end: "2026-02-01" }, 202);
+  const report = await created(
+    request,
+    "/compliance/reports",
+    { kind: "large_transactions", period_start: "2026-01-01", period_end: "2026-02-01" },
+    202,
+  );
   return [
     { path: `/dashboard/wallets/${wallet.id}`, heading: `Wallet ${wallet.id}` },
     { path: `/dashboard/disputes/${dispute!}`, heading: `Dispute ${dispute!}` },
-    { path: `/dashboard/compliance/reports/${report.id}`, heading: new RegExp(`report ${report.id}$`) },
+    {
+      path: `/dashboard/compliance/reports/${report.id}`,
+      heading: new RegExp(`report ${report.id}$`),
+    },
   ];
 }
 
@@ -83,6 +93,12 @@ export async function visit(page: Page, route: Route) {
     window.history.pushState({}, "", path);
     window.dispatchEvent(new PopStateEvent("popstate"));
   }, route.path);
-  await expect(page.getByRole("heading", { level: 1, name: route.heading, exact: typeof route.heading === "string" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", {
+      level: 1,
+      name: route.heading,
+      exact: typeof route.heading === "string",
+    }),
+  ).toBeVisible();
   await expect(page.getByRole("progressbar")).toHaveCount(0);
 }

@@ -1,7 +1,14 @@
 /** Routes (`basename /dashboard`, lazy per area) behind the login. */
 import CircularProgress from "@mui/material/CircularProgress";
 import { lazy, Suspense, type ReactNode } from "react";
-import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useParams } from "react-router";
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  RouterProvider,
+  useLocation,
+  useParams,
+} from "react-router";
 
 import { useAuth } from "./auth/AuthProvider";
 import Layout from "./components/Layout";
@@ -27,8 +34,12 @@ const CustomerDetailPage = lazy(() => import("./pages/customers/CustomerDetailPa
 const WalletDetailPage = lazy(() => import("./pages/wallets/WalletDetailPage"));
 const DisputeDetailPage = lazy(() => import("./pages/disputes/DisputeDetailPage"));
 const complianceReports = () => import("./pages/compliance/ComplianceReportsPages");
-const ComplianceReportsPage = lazy(() => complianceReports().then((m) => ({ default: m.ComplianceReportsPage })));
-const ComplianceReportDetailPage = lazy(() => complianceReports().then((m) => ({ default: m.ComplianceReportDetailPage })));
+const ComplianceReportsPage = lazy(() =>
+  complianceReports().then((m) => ({ default: m.ComplianceReportsPage })),
+);
+const ComplianceReportDetailPage = lazy(() =>
+  complianceReports().then((m) => ({ default: m.ComplianceReportDetailPage })),
+);
 const RiskRulesPage = lazy(() => import("./pages/risk/RiskRulesPage"));
 const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
@@ -37,9 +48,13 @@ const AssistantPolicyPage = lazy(() => import("./pages/settings/AssistantPolicyP
 const NotificationSettingsPage = lazy(() => import("./pages/settings/NotificationSettingsPage"));
 const TeamPage = lazy(() => import("./pages/settings/TeamPage"));
 const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
-const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
+const WebhookDeliveriesPage = lazy(() =>
+  import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })),
+);
 const SystemPage = lazy(() => import("./pages/SystemPage"));
-const EventDetail = lazy(() => import("./pages/SystemPage").then((m) => ({ default: m.EventDetailPage })));
+const EventDetail = lazy(() =>
+  import("./pages/SystemPage").then((m) => ({ default: m.EventDetailPage })),
+);
 const billing = () => import("./pages/billing/BillingPages");
 const SubscriptionsPage = lazy(() => billing().then((m) => ({ default: m.SubscriptionsPage })));
 const InvoicesPage = lazy(() => billing().then((m) => ({ default: m.InvoicesPage })));
@@ -50,8 +65,12 @@ const SubscriptionDetailPage = lazy(() => import("./pages/billing/SubscriptionDe
 const InvoiceDetailPage = lazy(() => import("./pages/billing/InvoiceDetailPage"));
 const analytics = () => import("./pages/analytics/AnalyticsPages");
 const RevenuePage = lazy(() => analytics().then((m) => ({ default: m.RevenuePage })));
-const CustomersAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.CustomersAnalyticsPage })));
-const SubscriptionsAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.SubscriptionsAnalyticsPage })));
+const CustomersAnalyticsPage = lazy(() =>
+  analytics().then((m) => ({ default: m.CustomersAnalyticsPage })),
+);
+const SubscriptionsAnalyticsPage = lazy(() =>
+  analytics().then((m) => ({ default: m.SubscriptionsAnalyticsPage })),
+);
 const FraudAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.FraudAnalyticsPage })));
 const reports = () => import("./pages/reports/ReportsPages");
 const ReportsListPage = lazy(() => reports().then((m) => ({ default: m.ReportsListPage })));

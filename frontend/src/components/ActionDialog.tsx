@@ -44,7 +44,10 @@ export interface ActionDialogProps {
   fields: ActionField[];
   onClose: () => void;
   /** Send the action; `values` has money already in minor units. Throw ApiError to show it. */
-  submit: (values: Record<string, string | number | undefined>, idempotencyKey: string) => Promise<unknown>;
+  submit: (
+    values: Record<string, string | number | undefined>,
+    idempotencyKey: string,
+  ) => Promise<unknown>;
   onDone?: (result: unknown) => void;
   /** Query keys to invalidate after success. */
   invalidate?: unknown[][];
@@ -60,7 +63,13 @@ export default function ActionDialog(props: ActionDialogProps) {
   const idempotencyKey = useMemo(() => (open ? newActionKey() : ""), [open]);
   const [error, setError] = useState<unknown>(null);
   const defaults = Object.fromEntries(fields.map((f) => [f.name, f.defaultValue ?? ""]));
-  const { register, handleSubmit, setError: setFieldError, formState, reset } = useForm<Record<string, string>>({
+  const {
+    register,
+    handleSubmit,
+    setError: setFieldError,
+    formState,
+    reset,
+  } = useForm<Record<string, string>>({
     defaultValues: defaults,
   });
 
@@ -86,7 +95,9 @@ export default function ActionDialog(props: ActionDialogProps) {
         try {
           values[field.name] = parseMoney(text, field.currency ?? "usd");
         } catch (exc) {
-          setFieldError(field.name, { message: exc instanceof MoneyParseError ? exc.message : String(exc) });
+          setFieldError(field.name, {
+            message: exc instanceof MoneyParseError ? exc.message : String(exc),
+          });
           return;
         }
       } else if (field.kind === "number") values[field.name] = Number.parseInt(text, 10);
@@ -102,23 +113,43 @@ export default function ActionDialog(props: ActionDialogProps) {
         setFieldError("amount", { message: exc.message });
         return;
       }
-      const field = exc instanceof ApiError ? fieldForParam(exc.param, fields.map((f) => f.name)) : null;
-      if (field && exc instanceof ApiError) setFieldError(field, { message: `${exc.message} (${exc.code})` });
+      const field =
+        exc instanceof ApiError
+          ? fieldForParam(
+              exc.param,
+              fields.map((f) => f.name),
+            )
+          : null;
+      if (field && exc instanceof ApiError)
+        setFieldError(field, { message: `${exc.message} (${exc.code})` });
       setError(exc);
     }
   });
 
   return (
-    <Dialog open={open} onClose={close} fullScreen={phone} fullWidth maxWidth="sm" aria-labelledby="action-dialog-title">
+    <Dialog
+      open={open}
+      onClose={close}
+      fullScreen={phone}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="action-dialog-title"
+    >
       <form onSubmit={onSubmit} noValidate style={{ display: "contents" }}>
         <DialogTitle id="action-dialog-title">{title}</DialogTitle>
         <DialogContent>
-          {props.description && <DialogContentText sx={{ mb: 1 }}>{props.description}</DialogContentText>}
+          {props.description && (
+            <DialogContentText sx={{ mb: 1 }}>{props.description}</DialogContentText>
+          )}
           <ErrorAlert error={error} />
           {fields.map((field) => (
             <TextField
               key={field.name}
-              label={field.kind === "money" && field.currency ? `${field.label} (${field.currency.toUpperCase()})` : field.label}
+              label={
+                field.kind === "money" && field.currency
+                  ? `${field.label} (${field.currency.toUpperCase()})`
+                  : field.label
+              }
               select={field.kind === "select"}
               type={field.kind === "date" ? "date" : undefined}
               multiline={field.kind === "multiline"}
@@ -131,7 +162,10 @@ export default function ActionDialog(props: ActionDialogProps) {
               error={Boolean(formState.errors[field.name])}
               helperText={formState.errors[field.name]?.message ?? field.helperText}
               slotProps={{
-                htmlInput: { "data-field": field.name, inputMode: field.kind === "money" ? "decimal" : undefined },
+                htmlInput: {
+                  "data-field": field.name,
+                  inputMode: field.kind === "money" ? "decimal" : undefined,
+                },
                 // A date input always shows its placeholder (yyyy-mm-dd): keep the label above it.
                 inputLabel: field.kind === "date" ? { shrink: true } : undefined,
               }}
@@ -144,11 +178,19 @@ export default function ActionDialog(props: ActionDialogProps) {
             </TextField>
           ))}
         </DialogContent>
-        <DialogActions sx={{ position: phone ? "sticky" : undefined, bottom: 0, bgcolor: "background.paper" }}>
+        <DialogActions
+          sx={{ position: phone ? "sticky" : undefined, bottom: 0, bgcolor: "background.paper" }}
+        >
           <Button onClick={close} sx={{ minHeight: 44 }}>
             Cancel
           </Button>
-          <Button type="submit" variant="contained" color={props.danger ? "error" : "primary"} disabled={formState.isSubmitting} sx={{ minHeight: 44 }}>
+          <Button
+            type="submit"
+            variant="contained"
+            color={props.danger ? "error" : "primary"}
+            disabled={formState.isSubmitting}
+            sx={{ minHeight: 44 }}
+          >
             {submitLabel}
           </Button>
         </DialogActions>

@@ -60,21 +60,34 @@ export const ACTIONS_FIELD = "__actions";
 
 export const PAGE_SIZE = 20;
 
-export function defaultParams(values: Record<string, string>, filters: Filter[]): Record<string, string | undefined> {
+export function defaultParams(
+  values: Record<string, string>,
+  filters: Filter[],
+): Record<string, string | undefined> {
   const params: Record<string, string | undefined> = {};
   for (const filter of filters) {
     const value = values[filter.name];
     if (!value) continue;
     if (filter.type === "date") {
       params["created[gte]"] = `${value}T00:00:00Z`;
-      params["created[lt]"] = new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().replace(".000", "");
+      params["created[lt]"] = new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000)
+        .toISOString()
+        .replace(".000", "");
     } else params[filter.name] = value;
   }
   return params;
 }
 
 export default function ResourceList<T extends { id: string }>(props: ResourceListProps<T>) {
-  const { path, columns, filters = [], rowLink, toParams, pageSize = PAGE_SIZE, refetchInterval } = props;
+  const {
+    path,
+    columns,
+    filters = [],
+    rowLink,
+    toParams,
+    pageSize = PAGE_SIZE,
+    refetchInterval,
+  } = props;
   const url = useUrlState();
   const phone = useMediaQuery(PHONE_QUERY);
   const navigate = useNavigate();
@@ -117,7 +130,10 @@ export default function ResourceList<T extends { id: string }>(props: ResourceLi
               value={url.values[filter.name] ?? ""}
               onChange={(e) => url.set({ [filter.name]: e.target.value })}
               sx={{ minWidth: 160 }}
-              slotProps={{ inputLabel: { shrink: true }, htmlInput: { "data-filter": filter.name } }}
+              slotProps={{
+                inputLabel: { shrink: true },
+                htmlInput: { "data-filter": filter.name },
+              }}
             >
               {filter.options && <MenuItem value="">Any</MenuItem>}
               {filter.options?.map((option) => (
@@ -136,12 +152,21 @@ export default function ResourceList<T extends { id: string }>(props: ResourceLi
             const fields = (
               <CardContent>
                 {dataColumns.map((column) => (
-                  <Box key={column.field} sx={{ display: "flex", justifyContent: "space-between", gap: 1 }}>
+                  <Box
+                    key={column.field}
+                    sx={{ display: "flex", justifyContent: "space-between", gap: 1 }}
+                  >
                     <Typography variant="caption" color="text.secondary">
                       {column.header}
                     </Typography>
-                    <Typography variant="body2" component="div" sx={{ textAlign: "right", overflowWrap: "anywhere" }}>
-                      {column.render ? column.render(row) : String((row as Record<string, unknown>)[column.field] ?? "—")}
+                    <Typography
+                      variant="body2"
+                      component="div"
+                      sx={{ textAlign: "right", overflowWrap: "anywhere" }}
+                    >
+                      {column.render
+                        ? column.render(row)
+                        : String((row as Record<string, unknown>)[column.field] ?? "—")}
                     </Typography>
                   </Box>
                 ))}
@@ -158,11 +183,17 @@ export default function ResourceList<T extends { id: string }>(props: ResourceLi
                 ) : (
                   fields
                 )}
-                {actionsColumn?.render && <CardActions sx={{ flexWrap: "wrap", pt: 0 }}>{actionsColumn.render(row)}</CardActions>}
+                {actionsColumn?.render && (
+                  <CardActions sx={{ flexWrap: "wrap", pt: 0 }}>
+                    {actionsColumn.render(row)}
+                  </CardActions>
+                )}
               </Card>
             );
           })}
-          {!query.isLoading && rows.length === 0 && <Typography color="text.secondary">Nothing here yet.</Typography>}
+          {!query.isLoading && rows.length === 0 && (
+            <Typography color="text.secondary">Nothing here yet.</Typography>
+          )}
         </Stack>
       ) : (
         <DataGrid
@@ -174,7 +205,10 @@ export default function ResourceList<T extends { id: string }>(props: ResourceLi
           disableColumnMenu
           disableRowSelectionOnClick
           onRowClick={rowLink ? ({ row }) => navigate(rowLink(row as T)) : undefined}
-          sx={{ bgcolor: "background.paper", "& .MuiDataGrid-row": { cursor: rowLink ? "pointer" : "default" } }}
+          sx={{
+            bgcolor: "background.paper",
+            "& .MuiDataGrid-row": { cursor: rowLink ? "pointer" : "default" },
+          }}
           localeText={{ noRowsLabel: "Nothing here yet." }}
         />
       )}

@@ -12,7 +12,12 @@ import { useAuth, type Auth } from "../auth/AuthProvider";
 import { useUrlState } from "../hooks/useUrlState";
 import ActionDialog, { type ActionField } from "./ActionDialog";
 import { PageHeader } from "./common";
-import ResourceList, { ACTIONS_FIELD, type Column, type Filter, type ResourceListProps } from "./ResourceList";
+import ResourceList, {
+  ACTIONS_FIELD,
+  type Column,
+  type Filter,
+  type ResourceListProps,
+} from "./ResourceList";
 
 type Values = Record<string, string | number | undefined>;
 
@@ -106,7 +111,11 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
 
   const current = visibleActions.find((action) => action.name === dialogName);
   const currentRow = { id: dialogRow ?? "" } as T;
-  const fields = current ? (typeof current.fields === "function" ? current.fields(rows.get(dialogRow ?? "") ?? currentRow) : current.fields ?? []) : [];
+  const fields = current
+    ? typeof current.fields === "function"
+      ? current.fields(rows.get(dialogRow ?? "") ?? currentRow)
+      : (current.fields ?? [])
+    : [];
 
   return (
     <>
@@ -117,7 +126,11 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
           <>
             {props.headerExtra}
             {create && allowed(auth, create) && (
-              <Button variant="contained" onClick={() => url.set({ dialog: "create" })} sx={{ minHeight: 44 }}>
+              <Button
+                variant="contained"
+                onClick={() => url.set({ dialog: "create" })}
+                sx={{ minHeight: 44 }}
+              >
                 {create.label}
               </Button>
             )}
@@ -141,7 +154,14 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
           submitLabel={create.label}
           fields={typeof create.fields === "function" ? [] : (create.fields ?? [])}
           onClose={close}
-          submit={(values, key) => send(create.method ?? "POST", create.path, create.body ? create.body(values, {}) : values, key)}
+          submit={(values, key) =>
+            send(
+              create.method ?? "POST",
+              create.path,
+              create.body ? create.body(values, {}) : values,
+              key,
+            )
+          }
           invalidate={refresh}
           onDone={create.onDone}
         />
@@ -156,7 +176,12 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
           onClose={close}
           submit={(values, key) => {
             const row = rows.get(dialogRow ?? "") ?? currentRow;
-            return send(current.method ?? "POST", current.path(row), current.body ? current.body(values, row) : values, key);
+            return send(
+              current.method ?? "POST",
+              current.path(row),
+              current.body ? current.body(values, row) : values,
+              key,
+            );
           }}
           invalidate={refresh}
           onDone={current.onDone}

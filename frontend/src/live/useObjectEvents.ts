@@ -10,13 +10,17 @@ import { useStream } from "./useStream";
 
 export type EventObject = Record<string, unknown> & { id?: string };
 
-export function usePaymentEvents(matches: (object: EventObject) => boolean, keys: unknown[][]): void {
+export function usePaymentEvents(
+  matches: (object: EventObject) => boolean,
+  keys: unknown[][],
+): void {
   const auth = useAuth();
   const queryClient = useQueryClient();
   useStream(
     "/ws/payments",
     (message) => {
-      const object = (message.event as { data?: { object?: EventObject } } | undefined)?.data?.object;
+      const object = (message.event as { data?: { object?: EventObject } } | undefined)?.data
+        ?.object;
       if (message.type === "event" && object && matches(object)) {
         for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
       }

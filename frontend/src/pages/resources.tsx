@@ -10,10 +10,19 @@ import { useAuth } from "../auth/AuthProvider";
 import { Money, StatusChip, timestamp } from "../components/common";
 import ResourcePage from "../components/ResourcePage";
 import { OPEN_DISPUTE } from "./disputes/status";
-import { FREEZE_FIELDS, topUpFields, TRANSFER_ACTIONS, TRANSFER_COLUMNS, transferCreate, type Transfer } from "./wallets/parts";
+import {
+  FREEZE_FIELDS,
+  topUpFields,
+  TRANSFER_ACTIONS,
+  TRANSFER_COLUMNS,
+  transferCreate,
+  type Transfer,
+} from "./wallets/parts";
 
 type Row = { id: string } & Record<string, unknown>;
-const money = (row: Row, field = "amount") => <Money amount={row[field] as number} currency={row.currency as string} />;
+const money = (row: Row, field = "amount") => (
+  <Money amount={row[field] as number} currency={row.currency as string} />
+);
 const status = (row: Row) => <StatusChip status={row.status as string} />;
 const created = (row: Row) => timestamp(row.created);
 const text = (field: string) => (row: Row) => String(row[field] ?? "—");
@@ -43,7 +52,13 @@ export function DisputesPage() {
     <ResourcePage<Row>
       title="Disputes"
       path="/disputes"
-      filters={[{ name: "status", label: "Status", options: ["needs_response", "under_review", "won", "lost"] }]}
+      filters={[
+        {
+          name: "status",
+          label: "Status",
+          options: ["needs_response", "under_review", "won", "lost"],
+        },
+      ]}
       rowLink={(row) => `/disputes/${row.id}`}
       columns={[
         { field: "amount", header: "Amount", render: money },
@@ -146,13 +161,32 @@ export function BalancePage() {
         scope: "payouts:write",
         path: "/payouts",
         fields: [
-          { name: "currency", label: "Currency", kind: "select", options: balance.data?.available.map((b) => b.currency) ?? ["usd"], defaultValue: "usd" },
-          { name: "amount", label: "Amount in minor units", kind: "number", required: true, helperText: "e.g. 1050 = 10.50 USD" },
+          {
+            name: "currency",
+            label: "Currency",
+            kind: "select",
+            options: balance.data?.available.map((b) => b.currency) ?? ["usd"],
+            defaultValue: "usd",
+          },
+          {
+            name: "amount",
+            label: "Amount in minor units",
+            kind: "number",
+            required: true,
+            helperText: "e.g. 1050 = 10.50 USD",
+          },
           { name: "description", label: "Description" },
         ],
       }}
       actions={[
-        { name: "cancel", label: "Cancel", scope: "payouts:write", danger: true, show: (row) => row.status === "pending", path: (row) => `/payouts/${row.id}/cancel` },
+        {
+          name: "cancel",
+          label: "Cancel",
+          scope: "payouts:write",
+          danger: true,
+          show: (row) => row.status === "pending",
+          path: (row) => `/payouts/${row.id}/cancel`,
+        },
       ]}
     >
       <Typography component="div" sx={{ mb: 2 }} data-testid="balance">
@@ -210,8 +244,23 @@ export function WalletsPage() {
           fields: (row) => topUpFields(String(row.currency ?? "usd")),
           path: (row) => `/wallets/${row.id}/top_ups`,
         },
-        { name: "freeze", label: "Freeze", scope: "wallets:write", danger: true, show: (row) => row.status === "active", fields: FREEZE_FIELDS, path: (row) => `/wallets/${row.id}/freeze` },
-        { name: "unfreeze", label: "Unfreeze", scope: "wallets:write", show: (row) => row.status === "frozen", fields: FREEZE_FIELDS, path: (row) => `/wallets/${row.id}/unfreeze` },
+        {
+          name: "freeze",
+          label: "Freeze",
+          scope: "wallets:write",
+          danger: true,
+          show: (row) => row.status === "active",
+          fields: FREEZE_FIELDS,
+          path: (row) => `/wallets/${row.id}/freeze`,
+        },
+        {
+          name: "unfreeze",
+          label: "Unfreeze",
+          scope: "wallets:write",
+          show: (row) => row.status === "frozen",
+          fields: FREEZE_FIELDS,
+          path: (row) => `/wallets/${row.id}/unfreeze`,
+        },
       ]}
     />
   );
@@ -234,7 +283,8 @@ export function LedgerPage() {
   const auth = useAuth();
   const trial = useQuery({
     queryKey: ["/ledger/trial_balance"],
-    queryFn: () => apiJson<{ balanced: boolean; currencies: Record<string, unknown> }>("/ledger/trial_balance"),
+    queryFn: () =>
+      apiJson<{ balanced: boolean; currencies: Record<string, unknown> }>("/ledger/trial_balance"),
     enabled: auth.isStaff,
   });
   return (
@@ -296,7 +346,14 @@ export function AlertsPage() {
         { field: "created", header: "Created (UTC)", render: created },
       ]}
       actions={[
-        { name: "resolve", label: "Resolve", scope: "compliance:read", show: (row) => row.status === "open", fields: [{ name: "note", label: "Note" }], path: (row) => `/compliance/alerts/${row.id}/resolve` },
+        {
+          name: "resolve",
+          label: "Resolve",
+          scope: "compliance:read",
+          show: (row) => row.status === "open",
+          fields: [{ name: "note", label: "Note" }],
+          path: (row) => `/compliance/alerts/${row.id}/resolve`,
+        },
       ]}
     />
   );
@@ -313,7 +370,14 @@ export function NotificationsPage() {
         { field: "read", header: "Read", render: (row) => (row.read ? "yes" : "no") },
         { field: "created", header: "Created (UTC)", render: created },
       ]}
-      actions={[{ name: "read", label: "Mark read", show: (row) => !row.read, path: (row) => `/notifications/${row.id}/read` }]}
+      actions={[
+        {
+          name: "read",
+          label: "Mark read",
+          show: (row) => !row.read,
+          path: (row) => `/notifications/${row.id}/read`,
+        },
+      ]}
     />
   );
 }

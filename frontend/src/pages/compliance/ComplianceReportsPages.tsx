@@ -27,7 +27,14 @@ import { ApiError } from "../../api/errors";
 import type { ListPage } from "../../api/types";
 import type { components } from "../../api/schema";
 import { useAuth } from "../../auth/AuthProvider";
-import { ErrorAlert, Field, JsonView, PageHeader, StatusChip, timestamp } from "../../components/common";
+import {
+  ErrorAlert,
+  Field,
+  JsonView,
+  PageHeader,
+  StatusChip,
+  timestamp,
+} from "../../components/common";
 import ResourcePage from "../../components/ResourcePage";
 import { useUrlState } from "../../hooks/useUrlState";
 import { DataTable } from "../analytics/parts";
@@ -73,7 +80,11 @@ export function ComplianceReportsPage() {
         { field: "status", header: "Status", render: (row) => <StatusChip status={row.status} /> },
         { field: "period", header: "Period (UTC)", width: 220, render: period },
         { field: "row_count", header: "Rows", render: (row) => (row.row_count ?? "—").toString() },
-        { field: "scheduled", header: "Requested by", render: (row) => (row.scheduled ? "schedule" : "user") },
+        {
+          field: "scheduled",
+          header: "Requested by",
+          render: (row) => (row.scheduled ? "schedule" : "user"),
+        },
         { field: "id", header: "ID", width: 230 },
         { field: "created", header: "Created (UTC)", render: (row) => timestamp(row.created) },
       ]}
@@ -83,8 +94,21 @@ export function ComplianceReportsPage() {
         scope: "reports:write",
         path: "/compliance/reports",
         fields: [
-          { name: "kind", label: "Kind", kind: "select", options: KIND_OPTIONS, optionLabels: REPORT_KINDS, required: true },
-          { name: "period_start", label: "Period start (UTC day)", kind: "date", defaultValue: period0.period_start, required: true },
+          {
+            name: "kind",
+            label: "Kind",
+            kind: "select",
+            options: KIND_OPTIONS,
+            optionLabels: REPORT_KINDS,
+            required: true,
+          },
+          {
+            name: "period_start",
+            label: "Period start (UTC day)",
+            kind: "date",
+            defaultValue: period0.period_start,
+            required: true,
+          },
           {
             name: "period_end",
             label: "Period end (UTC day, not included)",
@@ -120,13 +144,19 @@ export function ComplianceReportDetailPage() {
     staleTime: Infinity,
   });
   const download = useMutation({
-    mutationFn: (format: "csv" | "json") => downloadFile(`/compliance/reports/${id}/download?format=${format}`, `${id}.${format}`),
+    mutationFn: (format: "csv" | "json") =>
+      downloadFile(`/compliance/reports/${id}/download?format=${format}`, `${id}.${format}`),
   });
 
   if (report.error instanceof ApiError && report.error.status === 404) return <NotFoundPage />;
   if (!report.data) return <ErrorAlert error={report.error} />;
   const r = report.data;
-  const verification = r.verification as { ok?: boolean; checked?: number; first_broken_id?: string | null; reason?: string | null } | null;
+  const verification = r.verification as {
+    ok?: boolean;
+    checked?: number;
+    first_broken_id?: string | null;
+    reason?: string | null;
+  } | null;
   const rows = result.data?.rows ?? [];
 
   return (
@@ -136,13 +166,28 @@ export function ComplianceReportDetailPage() {
         actions={
           generated && (
             <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
-              <Button variant="contained" onClick={() => download.mutate("csv")} disabled={download.isPending} sx={{ minHeight: 44 }}>
+              <Button
+                variant="contained"
+                onClick={() => download.mutate("csv")}
+                disabled={download.isPending}
+                sx={{ minHeight: 44 }}
+              >
                 Download CSV
               </Button>
-              <Button variant="outlined" onClick={() => download.mutate("json")} disabled={download.isPending} sx={{ minHeight: 44 }}>
+              <Button
+                variant="outlined"
+                onClick={() => download.mutate("json")}
+                disabled={download.isPending}
+                sx={{ minHeight: 44 }}
+              >
                 Download JSON
               </Button>
-              <Button variant="outlined" onClick={() => url.set({ view: viewing ? null : "table" })} sx={{ minHeight: 44 }} aria-pressed={viewing}>
+              <Button
+                variant="outlined"
+                onClick={() => url.set({ view: viewing ? null : "table" })}
+                sx={{ minHeight: 44 }}
+                aria-pressed={viewing}
+              >
                 {viewing ? "Hide result" : "View result"}
               </Button>
             </Stack>
@@ -160,7 +205,9 @@ export function ComplianceReportDetailPage() {
           Generation failed{r.error ? `: ${r.error}` : "."}
         </Alert>
       )}
-      <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}>
+      <Box
+        sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}
+      >
         <Card variant="outlined">
           <CardContent>
             <Field label="Status">
@@ -217,12 +264,18 @@ export function ComplianceReportDetailPage() {
               testId="report-result"
               rows={rows.slice(0, VIEW_ROWS)}
               rowKey={(_, index) => String(index)}
-              columns={result.data.columns.map((column) => ({ key: column, header: column, render: (row) => cell(row[column]) }))}
+              columns={result.data.columns.map((column) => ({
+                key: column,
+                header: column,
+                render: (row) => cell(row[column]),
+              }))}
             />
           )}
         </Box>
       )}
-      {!auth.can("compliance:read") && <Typography color="text.secondary">Your role cannot read compliance reports.</Typography>}
+      {!auth.can("compliance:read") && (
+        <Typography color="text.secondary">Your role cannot read compliance reports.</Typography>
+      )}
     </Box>
   );
 }

@@ -45,7 +45,10 @@ function utcDay(text: string): number | null {
 export function reportRequestErrors(request: Partial<ReportRequest>): RequestError[] {
   const errors: RequestError[] = [];
   if (!request.kind || !(request.kind in REPORT_KINDS)) {
-    errors.push({ param: "kind", message: `Choose a report kind: ${Object.keys(REPORT_KINDS).join(", ")}.` });
+    errors.push({
+      param: "kind",
+      message: `Choose a report kind: ${Object.keys(REPORT_KINDS).join(", ")}.`,
+    });
   }
   const start = utcDay(request.period_start ?? "");
   const end = utcDay(request.period_end ?? "");
@@ -57,7 +60,10 @@ export function reportRequestErrors(request: Partial<ReportRequest>): RequestErr
   } else if (start >= end) {
     errors.push({ param: "period_start", message: "period_start must be before period_end." });
   } else if (end - start > MAX_PERIOD_DAYS * DAY_MS) {
-    errors.push({ param: "period_end", message: `A report covers at most ${MAX_PERIOD_DAYS} days.` });
+    errors.push({
+      param: "period_end",
+      message: `A report covers at most ${MAX_PERIOD_DAYS} days.`,
+    });
   }
   return errors;
 }
@@ -69,13 +75,25 @@ export function reportRequestErrors(request: Partial<ReportRequest>): RequestErr
 export function reportRequestBody(request: Partial<ReportRequest>): ReportRequest {
   const [first] = reportRequestErrors(request);
   if (first) {
-    throw new ApiError(400, { type: "invalid_request_error", code: "parameter_invalid", message: first.message, param: first.param });
+    throw new ApiError(400, {
+      type: "invalid_request_error",
+      code: "parameter_invalid",
+      message: first.message,
+      param: first.param,
+    });
   }
-  return { kind: request.kind!, period_start: request.period_start!, period_end: request.period_end! };
+  return {
+    kind: request.kind!,
+    period_start: request.period_start!,
+    period_end: request.period_end!,
+  };
 }
 
 /** The default period: the last 30 whole UTC days before `now` ([start, end) as YYYY-MM-DD). */
-export function defaultPeriod(now: Date = new Date()): { period_start: string; period_end: string } {
+export function defaultPeriod(now: Date = new Date()): {
+  period_start: string;
+  period_end: string;
+} {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return { period_start: day(today - 30 * DAY_MS), period_end: day(today) };

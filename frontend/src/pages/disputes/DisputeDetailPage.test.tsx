@@ -29,7 +29,14 @@ const server = setupServer(
   http.get("*/api/v1/disputes/dp_1", () => HttpResponse.json(DISPUTE)),
   http.get("*/api/v1/disputes/dp_other", () =>
     HttpResponse.json(
-      { error: { type: "invalid_request_error", code: "resource_missing", message: "No such dispute: 'dp_other'", param: "id" } },
+      {
+        error: {
+          type: "invalid_request_error",
+          code: "resource_missing",
+          message: "No such dispute: 'dp_other'",
+          param: "id",
+        },
+      },
       { status: 404 },
     ),
   ),
@@ -48,11 +55,14 @@ beforeEach(() => {
   window.localStorage.clear();
 });
 
-const renderDispute = (id = "dp_1") => renderRoute([{ path: "/disputes/:id", element: <DisputeDetailPage /> }], `/disputes/${id}`);
+const renderDispute = (id = "dp_1") =>
+  renderRoute([{ path: "/disputes/:id", element: <DisputeDetailPage /> }], `/disputes/${id}`);
 
 describe("evidence form model", () => {
   it("sends only the filled fields, trimmed, and nothing when all are empty", () => {
-    expect(evidenceBody({ product_description: "  A mug ", receipt: "", refund_policy: undefined })).toEqual({
+    expect(
+      evidenceBody({ product_description: "  A mug ", receipt: "", refund_policy: undefined }),
+    ).toEqual({
       evidence: { product_description: "A mug" },
     });
     expect(evidenceBody({ product_description: " ", receipt: "" })).toBeNull();
@@ -60,7 +70,9 @@ describe("evidence form model", () => {
 
   it("maps the API's evidence params onto the form's fields", () => {
     expect(evidenceFieldForParam("evidence[receipt]")).toBe("evidence.receipt");
-    expect(evidenceFieldForParam("evidence[customer_communication]")).toBe("evidence.customer_communication");
+    expect(evidenceFieldForParam("evidence[customer_communication]")).toBe(
+      "evidence.customer_communication",
+    );
     expect(evidenceFieldForParam("evidence")).toBeNull();
     expect(evidenceFieldForParam("evidence[not_a_field]")).toBeNull();
     expect(evidenceFieldForParam(null)).toBeNull();
@@ -91,24 +103,47 @@ describe("dispute page", () => {
       );
     renderDispute();
     const form = await screen.findByRole("form", { name: "Evidence" });
-    fireEvent.change(within(form).getByLabelText("Product description"), { target: { value: "A blue mug" } });
-    fireEvent.change(within(form).getByLabelText("Receipt (text or link)"), { target: { value: "r".repeat(10) } });
+    fireEvent.change(within(form).getByLabelText("Product description"), {
+      target: { value: "A blue mug" },
+    });
+    fireEvent.change(within(form).getByLabelText("Receipt (text or link)"), {
+      target: { value: "r".repeat(10) },
+    });
     fireEvent.click(within(form).getByRole("button", { name: "Submit evidence" }));
-    expect(await within(form).findByText("Ensure this field has no more than 5000 characters. (max_length)")).toBeInTheDocument();
-    expect(within(form).getByLabelText("Receipt (text or link)")).toHaveAttribute("aria-invalid", "true");
-    expect(within(form).getByLabelText("Product description")).toHaveAttribute("aria-invalid", "false");
-    expect(within(form).getByRole("alert")).toHaveTextContent("400 · max_length · evidence[receipt]");
+    expect(
+      await within(form).findByText(
+        "Ensure this field has no more than 5000 characters. (max_length)",
+      ),
+    ).toBeInTheDocument();
+    expect(within(form).getByLabelText("Receipt (text or link)")).toHaveAttribute(
+      "aria-invalid",
+      "true",
+    );
+    expect(within(form).getByLabelText("Product description")).toHaveAttribute(
+      "aria-invalid",
+      "false",
+    );
+    expect(within(form).getByRole("alert")).toHaveTextContent(
+      "400 · max_length · evidence[receipt]",
+    );
     expect(within(form).getByLabelText("Product description")).toHaveValue("A blue mug");
     expect(posted).toHaveLength(1);
-    expect(posted[0]!.body).toEqual({ evidence: { product_description: "A blue mug", receipt: "rrrrrrrrrr" } });
+    expect(posted[0]!.body).toEqual({
+      evidence: { product_description: "A blue mug", receipt: "rrrrrrrrrr" },
+    });
   });
 
   it("a retry after an error reuses the idempotency key; a success shows the evidence", async () => {
     answer = () =>
-      HttpResponse.json({ error: { type: "api_error", code: "server_error", message: "Try again." } }, { status: 503 });
+      HttpResponse.json(
+        { error: { type: "api_error", code: "server_error", message: "Try again." } },
+        { status: 503 },
+      );
     renderDispute();
     const form = await screen.findByRole("form", { name: "Evidence" });
-    fireEvent.change(within(form).getByLabelText("Customer communication"), { target: { value: "winning_evidence" } });
+    fireEvent.change(within(form).getByLabelText("Customer communication"), {
+      target: { value: "winning_evidence" },
+    });
     fireEvent.click(within(form).getByRole("button", { name: "Submit evidence" }));
     expect(await within(form).findByText("Try again.")).toBeInTheDocument();
     answer = () =>
@@ -119,8 +154,12 @@ describe("dispute page", () => {
         evidence_submitted_at: "2026-11-30T11:00:00Z",
       });
     fireEvent.click(within(form).getByRole("button", { name: "Submit evidence" }));
-    await waitFor(() => expect(screen.getByTestId("dispute-status")).toHaveTextContent("under review"));
-    expect(screen.getByTestId("dispute-evidence")).toHaveTextContent("customer communicationwinning_evidence");
+    await waitFor(() =>
+      expect(screen.getByTestId("dispute-status")).toHaveTextContent("under review"),
+    );
+    expect(screen.getByTestId("dispute-evidence")).toHaveTextContent(
+      "customer communicationwinning_evidence",
+    );
     expect(posted).toHaveLength(2);
     expect(posted[0]!.key).toBeTruthy();
     expect(posted[1]!.key).toBe(posted[0]!.key);
@@ -130,13 +169,19 @@ describe("dispute page", () => {
     renderDispute();
     const form = await screen.findByRole("form", { name: "Evidence" });
     fireEvent.click(within(form).getByRole("button", { name: "Submit evidence" }));
-    expect(await within(form).findByText("Enter at least one piece of evidence.")).toBeInTheDocument();
-    expect(within(form).getByLabelText("Product description")).toHaveAttribute("aria-invalid", "true");
+    expect(
+      await within(form).findByText("Enter at least one piece of evidence."),
+    ).toBeInTheDocument();
+    expect(within(form).getByLabelText("Product description")).toHaveAttribute(
+      "aria-invalid",
+      "true",
+    );
     expect(posted).toEqual([]);
   });
 
   it("accept asks to confirm, then closes the dispute", async () => {
-    answer = () => HttpResponse.json({ ...DISPUTE, status: "lost", closed_at: "2026-11-30T12:00:00Z" });
+    answer = () =>
+      HttpResponse.json({ ...DISPUTE, status: "lost", closed_at: "2026-11-30T12:00:00Z" });
     renderDispute();
     fireEvent.click(await screen.findByRole("button", { name: "Accept" }));
     const dialog = await screen.findByRole("dialog");

@@ -24,7 +24,15 @@ import { ApiError, fieldForParam } from "../../api/errors";
 import type { components } from "../../api/schema";
 import { useAuth } from "../../auth/AuthProvider";
 import ActionDialog from "../../components/ActionDialog";
-import { ErrorAlert, Field, JsonView, Money, PageHeader, StatusChip, timestamp } from "../../components/common";
+import {
+  ErrorAlert,
+  Field,
+  JsonView,
+  Money,
+  PageHeader,
+  StatusChip,
+  timestamp,
+} from "../../components/common";
 import { send } from "../../components/ResourcePage";
 import { useUrlState } from "../../hooks/useUrlState";
 import { usePaymentEvents } from "../../live/useObjectEvents";
@@ -63,14 +71,24 @@ export function evidenceFieldForParam(param: string | null | undefined): string 
   );
 }
 
-function EvidenceFormCard({ dispute, onSaved }: { dispute: Dispute; onSaved: (dispute: Dispute) => void }) {
+function EvidenceFormCard({
+  dispute,
+  onSaved,
+}: {
+  dispute: Dispute;
+  onSaved: (dispute: Dispute) => void;
+}) {
   const defaults = useMemo(
     () => ({
-      evidence: Object.fromEntries(EVIDENCE_FIELDS.map((field) => [field.name, String(dispute.evidence[field.name] ?? "")])),
+      evidence: Object.fromEntries(
+        EVIDENCE_FIELDS.map((field) => [field.name, String(dispute.evidence[field.name] ?? "")]),
+      ),
     }),
     [dispute.evidence],
   );
-  const { register, handleSubmit, setError, formState, reset } = useForm<EvidenceForm>({ defaultValues: defaults });
+  const { register, handleSubmit, setError, formState, reset } = useForm<EvidenceForm>({
+    defaultValues: defaults,
+  });
   // One key per submission attempt of these values; a retry after an error reuses it.
   const [key, setKey] = useState(newActionKey);
   const [error, setFailure] = useState<unknown>(null);
@@ -79,7 +97,9 @@ function EvidenceFormCard({ dispute, onSaved }: { dispute: Dispute; onSaved: (di
     setFailure(null);
     const body = evidenceBody(values.evidence);
     if (!body) {
-      setError(`evidence.${EVIDENCE_FIELDS[0]!.name}`, { message: "Enter at least one piece of evidence." });
+      setError(`evidence.${EVIDENCE_FIELDS[0]!.name}`, {
+        message: "Enter at least one piece of evidence.",
+      });
       return;
     }
     try {
@@ -89,7 +109,8 @@ function EvidenceFormCard({ dispute, onSaved }: { dispute: Dispute; onSaved: (di
       onSaved(saved);
     } catch (exc) {
       const field = exc instanceof ApiError ? evidenceFieldForParam(exc.param) : null;
-      if (field && exc instanceof ApiError) setError(field as `evidence.${string}`, { message: `${exc.message} (${exc.code})` });
+      if (field && exc instanceof ApiError)
+        setError(field as `evidence.${string}`, { message: `${exc.message} (${exc.code})` });
       setFailure(exc);
     }
   });
@@ -124,7 +145,12 @@ function EvidenceFormCard({ dispute, onSaved }: { dispute: Dispute; onSaved: (di
             );
           })}
           <Stack direction="row" sx={{ mt: 1, justifyContent: "flex-end" }}>
-            <Button type="submit" variant="contained" disabled={formState.isSubmitting} sx={{ minHeight: 44 }}>
+            <Button
+              type="submit"
+              variant="contained"
+              disabled={formState.isSubmitting}
+              sx={{ minHeight: 44 }}
+            >
               Submit evidence
             </Button>
           </Stack>
@@ -156,13 +182,20 @@ export default function DisputeDetailPage() {
         title={`Dispute ${d.id}`}
         actions={
           canRespond && (
-            <Button variant="outlined" color="error" onClick={() => url.set({ dialog: "accept" })} sx={{ minHeight: 44 }}>
+            <Button
+              variant="outlined"
+              color="error"
+              onClick={() => url.set({ dialog: "accept" })}
+              sx={{ minHeight: 44 }}
+            >
               Accept
             </Button>
           )
         }
       />
-      <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}>
+      <Box
+        sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}
+      >
         <Card variant="outlined">
           <CardContent>
             <Typography variant="h4" component="p" data-testid="dispute-amount">
@@ -194,7 +227,9 @@ export default function DisputeDetailPage() {
             <Typography variant="h6" component="h2" id="evidence-title">
               Evidence
             </Typography>
-            {evidence.length === 0 && <Typography color="text.secondary">None submitted.</Typography>}
+            {evidence.length === 0 && (
+              <Typography color="text.secondary">None submitted.</Typography>
+            )}
             <Box data-testid="dispute-evidence">
               {evidence.map(([name, value]) => (
                 <Field key={name} label={name.replace(/_/g, " ")}>
@@ -211,7 +246,10 @@ export default function DisputeDetailPage() {
             dispute={d}
             onSaved={(saved) => {
               queryClient.setQueryData(key, saved);
-              void queryClient.invalidateQueries({ queryKey: ["/disputes"], predicate: (query) => query.queryKey[1] !== id });
+              void queryClient.invalidateQueries({
+                queryKey: ["/disputes"],
+                predicate: (query) => query.queryKey[1] !== id,
+              });
             }}
           />
         )}

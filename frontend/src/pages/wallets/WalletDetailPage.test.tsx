@@ -31,7 +31,8 @@ const CARD = {
   detached: false,
   metadata: {},
 };
-const list = (data: unknown[]) => HttpResponse.json({ object: "list", data, has_more: false, next_cursor: null });
+const list = (data: unknown[]) =>
+  HttpResponse.json({ object: "list", data, has_more: false, next_cursor: null });
 
 let who = { role: "admin", scopes: ["wallets:read", "wallets:write", "payments:read"] };
 let topUps: { wallet: string; body: unknown }[] = [];
@@ -63,7 +64,10 @@ const server = setupServer(
   http.post("*/api/v1/wallets/:id/top_ups", async ({ request, params }) => {
     const body = (await request.json()) as { amount: number };
     topUps.push({ wallet: String(params.id), body });
-    return HttpResponse.json({ id: "pay_9", object: "payment", status: "succeeded", amount: body.amount }, { status: 201 });
+    return HttpResponse.json(
+      { id: "pay_9", object: "payment", status: "succeeded", amount: body.amount },
+      { status: 201 },
+    );
   }),
 );
 
@@ -81,7 +85,11 @@ const renderWallet = (id: string, search = "") =>
 
 async function topUp(amount: string) {
   const dialog = await screen.findByRole("dialog");
-  await waitFor(() => expect(within(dialog).getByRole("combobox", { name: "Card" })).toHaveTextContent("visa •••• 4242 (pm_1)"));
+  await waitFor(() =>
+    expect(within(dialog).getByRole("combobox", { name: "Card" })).toHaveTextContent(
+      "visa •••• 4242 (pm_1)",
+    ),
+  );
   fireEvent.change(within(dialog).getByLabelText(/^Amount/), { target: { value: amount } });
   fireEvent.click(within(dialog).getByRole("button", { name: "Top up" }));
   return dialog;
@@ -101,8 +109,14 @@ describe("wallet page", () => {
     renderWallet("wal_usd", "?dialog=topup");
     const dialog = await topUp("10.5");
     expect(within(dialog).getByLabelText(/^Amount/)).toHaveAccessibleName("Amount (USD)");
-    await waitFor(() => expect(topUps).toEqual([{ wallet: "wal_usd", body: { amount: 1050, payment_method: "pm_1" } }]));
-    expect(await screen.findByTestId("topup-result")).toHaveTextContent("Topped up $10.50 by payment pay_9 (succeeded)");
+    await waitFor(() =>
+      expect(topUps).toEqual([
+        { wallet: "wal_usd", body: { amount: 1050, payment_method: "pm_1" } },
+      ]),
+    );
+    expect(await screen.findByTestId("topup-result")).toHaveTextContent(
+      "Topped up $10.50 by payment pay_9 (succeeded)",
+    );
     // (By text: the closing dialog still hides the page from the accessibility tree here.)
     expect(screen.getByText("pay_9", { selector: "a" })).toHaveAttribute("href", "/payments/pay_9");
   });
@@ -110,7 +124,11 @@ describe("wallet page", () => {
   it("a currency without decimals takes whole units (1000 JPY → 1000)", async () => {
     renderWallet("wal_jpy", "?dialog=topup");
     await topUp("1,000");
-    await waitFor(() => expect(topUps).toEqual([{ wallet: "wal_jpy", body: { amount: 1000, payment_method: "pm_1" } }]));
+    await waitFor(() =>
+      expect(topUps).toEqual([
+        { wallet: "wal_jpy", body: { amount: 1000, payment_method: "pm_1" } },
+      ]),
+    );
   });
 
   it("more decimals than the currency has are refused on the field and nothing is sent", async () => {
@@ -142,14 +160,28 @@ describe("wallet page", () => {
 
 describe("transfer form body", () => {
   it("parses the amount in the chosen currency and sends pending as a boolean", () => {
-    expect(transferBody({ source_wallet: "wal_a", destination_wallet: "wal_b", currency: "USD", amount: "12.34", pending: "true" })).toEqual({
+    expect(
+      transferBody({
+        source_wallet: "wal_a",
+        destination_wallet: "wal_b",
+        currency: "USD",
+        amount: "12.34",
+        pending: "true",
+      }),
+    ).toEqual({
       source_wallet: "wal_a",
       destination_wallet: "wal_b",
       currency: "usd",
       amount: 1234,
       pending: true,
     });
-    expect(transferBody({ currency: "jpy", amount: "500", pending: "false" })).toEqual({ currency: "jpy", amount: 500, pending: false });
-    expect(() => transferBody({ currency: "usd", amount: "1.001" })).toThrow("USD has at most 2 decimals.");
+    expect(transferBody({ currency: "jpy", amount: "500", pending: "false" })).toEqual({
+      currency: "jpy",
+      amount: 500,
+      pending: false,
+    });
+    expect(() => transferBody({ currency: "usd", amount: "1.001" })).toThrow(
+      "USD has at most 2 decimals.",
+    );
   });
 });

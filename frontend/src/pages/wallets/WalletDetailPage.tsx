@@ -26,13 +26,29 @@ import { fetchPage } from "../../api/lists";
 import type { components } from "../../api/schema";
 import { useAuth } from "../../auth/AuthProvider";
 import ActionDialog from "../../components/ActionDialog";
-import { ErrorAlert, Field, JsonView, Money, PageHeader, StatusChip, timestamp } from "../../components/common";
+import {
+  ErrorAlert,
+  Field,
+  JsonView,
+  Money,
+  PageHeader,
+  StatusChip,
+  timestamp,
+} from "../../components/common";
 import ResourceList from "../../components/ResourceList";
 import ResourcePage, { send } from "../../components/ResourcePage";
 import { useUrlState } from "../../hooks/useUrlState";
 import { usePaymentEvents } from "../../live/useObjectEvents";
 import NotFoundPage from "../NotFoundPage";
-import { FREEZE_FIELDS, topUpFields, TRANSFER_ACTIONS, TRANSFER_COLUMNS, transferCreate, type PaymentMethod, type Transfer } from "./parts";
+import {
+  FREEZE_FIELDS,
+  topUpFields,
+  TRANSFER_ACTIONS,
+  TRANSFER_COLUMNS,
+  transferCreate,
+  type PaymentMethod,
+  type Transfer,
+} from "./parts";
 
 type S = components["schemas"];
 export type Wallet = S["Wallet"];
@@ -59,13 +75,21 @@ export default function WalletDetailPage() {
   const { id = "" } = useParams();
   const auth = useAuth();
   const url = useUrlState();
-  const [toppedUp, setToppedUp] = useState<{ id: string; object: string; amount?: number; status?: string } | null>(null);
+  const [toppedUp, setToppedUp] = useState<{
+    id: string;
+    object: string;
+    amount?: number;
+    status?: string;
+  } | null>(null);
   const tab = url.values.tab ?? "transactions";
   const dialog = url.values.dialog;
   const transactionsPath = `/wallets/${id}/transactions`;
   const refresh = [["/wallets"], [transactionsPath], ["/transfers"], ["/balance"], ["/payments"]];
 
-  const wallet = useQuery({ queryKey: ["/wallets", id], queryFn: () => apiJson<Wallet>(`/wallets/${id}`) });
+  const wallet = useQuery({
+    queryKey: ["/wallets", id],
+    queryFn: () => apiJson<Wallet>(`/wallets/${id}`),
+  });
   const customer = wallet.data?.customer ?? null;
   const canWrite = auth.can("wallets:write");
   const methods = useQuery({
@@ -93,7 +117,12 @@ export default function WalletDetailPage() {
                 </Button>
               )}
               {w.status === "active" && (
-                <Button variant="outlined" color="error" onClick={() => open("freeze")} sx={{ minHeight: 44 }}>
+                <Button
+                  variant="outlined"
+                  color="error"
+                  onClick={() => open("freeze")}
+                  sx={{ minHeight: 44 }}
+                >
                   Freeze
                 </Button>
               )}
@@ -107,10 +136,16 @@ export default function WalletDetailPage() {
         }
       />
       {toppedUp && (
-        <Alert severity={toppedUp.object === "agent_approval" ? "info" : "success"} sx={{ mb: 2 }} data-testid="topup-result" onClose={() => setToppedUp(null)}>
+        <Alert
+          severity={toppedUp.object === "agent_approval" ? "info" : "success"}
+          sx={{ mb: 2 }}
+          data-testid="topup-result"
+          onClose={() => setToppedUp(null)}
+        >
           {toppedUp.object === "agent_approval" ? (
             <>
-              The top-up waits for approval: <Link to="/agents/approvals?status=pending">{toppedUp.id}</Link>
+              The top-up waits for approval:{" "}
+              <Link to="/agents/approvals?status=pending">{toppedUp.id}</Link>
             </>
           ) : (
             <>
@@ -120,7 +155,9 @@ export default function WalletDetailPage() {
           )}
         </Alert>
       )}
-      <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}>
+      <Box
+        sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}
+      >
         <Card variant="outlined">
           <CardContent>
             <Typography variant="h4" component="p" data-testid="wallet-available">
@@ -140,13 +177,21 @@ export default function WalletDetailPage() {
         </Card>
         <Card variant="outlined">
           <CardContent>
-            <Field label="Customer">{customer ? <Link to={`/customers/${customer}`}>{customer}</Link> : "—"}</Field>
+            <Field label="Customer">
+              {customer ? <Link to={`/customers/${customer}`}>{customer}</Link> : "—"}
+            </Field>
             <Field label="Ledger account">{w.ledger_account}</Field>
             <Field label="Created (UTC)">{timestamp(w.created)}</Field>
           </CardContent>
         </Card>
       </Box>
-      <Tabs value={tab} onChange={(_, value: string) => url.set({ tab: value })} variant="scrollable" allowScrollButtonsMobile aria-label="Wallet details">
+      <Tabs
+        value={tab}
+        onChange={(_, value: string) => url.set({ tab: value })}
+        variant="scrollable"
+        allowScrollButtonsMobile
+        aria-label="Wallet details"
+      >
         <Tab value="transactions" label="Transactions" />
         <Tab value="transfers" label="Transfers & holds" />
         <Tab value="json" label="Raw JSON" />
@@ -156,12 +201,29 @@ export default function WalletDetailPage() {
           <ResourceList<WalletTransaction>
             path={transactionsPath}
             columns={[
-              { field: "amount", header: "Amount", render: (row) => <Signed amount={row.amount} currency={w.currency} /> },
-              { field: "hold_amount", header: "Held", render: (row) => <Signed amount={row.hold_amount} currency={w.currency} /> },
+              {
+                field: "amount",
+                header: "Amount",
+                render: (row) => <Signed amount={row.amount} currency={w.currency} />,
+              },
+              {
+                field: "hold_amount",
+                header: "Held",
+                render: (row) => <Signed amount={row.hold_amount} currency={w.currency} />,
+              },
               { field: "kind", header: "Kind" },
               { field: "description", header: "Description" },
-              { field: "reference", header: "Reference", width: 230, render: (row) => referenceLink(row.reference) },
-              { field: "created", header: "Created (UTC)", render: (row) => timestamp(row.created) },
+              {
+                field: "reference",
+                header: "Reference",
+                width: 230,
+                render: (row) => referenceLink(row.reference),
+              },
+              {
+                field: "created",
+                header: "Created (UTC)",
+                render: (row) => timestamp(row.created),
+              },
             ]}
           />
         )}

@@ -33,7 +33,10 @@ export function topUpFields(currency: string, methods: PaymentMethod[] = []): Ac
         required: true,
         options: attached.map((method) => method.id),
         optionLabels: Object.fromEntries(
-          attached.map((method) => [method.id, `${method.card.brand} •••• ${method.card.last4} (${method.id})`]),
+          attached.map((method) => [
+            method.id,
+            `${method.card.brand} •••• ${method.card.last4} (${method.id})`,
+          ]),
         ),
         defaultValue: attached[0]!.id,
       }
@@ -57,12 +60,30 @@ const walletLink = (id: string | null | undefined) =>
   );
 
 export const TRANSFER_COLUMNS: Column<Transfer>[] = [
-  { field: "amount", header: "Amount", render: (row) => <Money amount={row.amount} currency={row.currency} /> },
-  { field: "amount_posted", header: "Posted", render: (row) => <Money amount={row.amount_posted} currency={row.currency} /> },
+  {
+    field: "amount",
+    header: "Amount",
+    render: (row) => <Money amount={row.amount} currency={row.currency} />,
+  },
+  {
+    field: "amount_posted",
+    header: "Posted",
+    render: (row) => <Money amount={row.amount_posted} currency={row.currency} />,
+  },
   { field: "status", header: "Status", render: (row) => <StatusChip status={row.status} /> },
   { field: "id", header: "ID", width: 230 },
-  { field: "source_wallet", header: "From", width: 230, render: (row) => walletLink(row.source_wallet) },
-  { field: "destination_wallet", header: "To", width: 230, render: (row) => walletLink(row.destination_wallet) },
+  {
+    field: "source_wallet",
+    header: "From",
+    width: 230,
+    render: (row) => walletLink(row.source_wallet),
+  },
+  {
+    field: "destination_wallet",
+    header: "To",
+    width: 230,
+    render: (row) => walletLink(row.destination_wallet),
+  },
   { field: "created", header: "Created (UTC)", render: (row) => timestamp(row.created) },
 ];
 
@@ -75,8 +96,20 @@ export function transferCreate(source = "", currency = "usd") {
     { name: "source_wallet", label: "From wallet", required: true, defaultValue: source },
     { name: "destination_wallet", label: "To wallet", required: true },
     { name: "currency", label: "Currency", defaultValue: currency, required: true },
-    { name: "amount", label: "Amount", required: true, helperText: "A decimal in the currency, e.g. 10.50", kind: "text" },
-    { name: "pending", label: "Hold (pending)", kind: "select", options: ["false", "true"], defaultValue: "false" },
+    {
+      name: "amount",
+      label: "Amount",
+      required: true,
+      helperText: "A decimal in the currency, e.g. 10.50",
+      kind: "text",
+    },
+    {
+      name: "pending",
+      label: "Hold (pending)",
+      kind: "select",
+      options: ["false", "true"],
+      defaultValue: "false",
+    },
   ];
   return {
     name: "create",
@@ -106,7 +139,14 @@ export const TRANSFER_ACTIONS: Action<Transfer>[] = [
     label: "Post",
     scope: "transfers:write",
     show: (row) => row.status === "pending",
-    fields: (row) => [{ name: "amount", label: "Amount (empty: all)", kind: "money", currency: row.currency ?? "usd" }],
+    fields: (row) => [
+      {
+        name: "amount",
+        label: "Amount (empty: all)",
+        kind: "money",
+        currency: row.currency ?? "usd",
+      },
+    ],
     path: (row) => `/transfers/${row.id}/post`,
   },
   {
