@@ -7,6 +7,20 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Plain Node scripts (e2e/fcp.mjs, run by `make bench`): Node's globals, and the browser's
+    // inside the functions they hand to page.evaluate / addInitScript.
+    files: ["**/*.mjs"],
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        sessionStorage: "readonly",
+        performance: "readonly",
+        PerformanceObserver: "readonly",
+      },
+    },
+  },
+  {
     files: ["**/*.{ts,tsx}"],
     plugins: { "react-hooks": reactHooks },
     rules: {

@@ -2,8 +2,10 @@
  * Playwright against the real stack: `scripts/run.sh` (what `make run` starts: uvicorn with
  * HTTP/WebSockets/MCP, Celery, the events relay and consumers) on E2E_PORT, in Debian's Chromium
  * (/usr/bin/chromium; no browser download). One worker and one server for the whole run.
- * Projects: desktop 1280×800 runs every test; phones 390×844 and 360×800 run the tests tagged
- * @phone (layout, navigation and one money flow).
+ * Projects: desktop 1280×800 runs every test but the tagged ones; phones 390×844 and 360×800 run
+ * the tests tagged @phone (layout, navigation, one money flow, the full-screen assistant panel);
+ * tablet 768×1024 runs those tagged @tablet (layout, navigation and the money flow: the phone
+ * tests that are not about phone-only UI).
  */
 import { defineConfig } from "@playwright/test";
 
@@ -26,7 +28,8 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
-    { name: "desktop", grepInvert: /@phone/, use: { viewport: { width: 1280, height: 800 } } },
+    { name: "desktop", grepInvert: /@phone|@tablet/, use: { viewport: { width: 1280, height: 800 } } },
+    { name: "tablet", grep: /@tablet/, use: { viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true } },
     { name: "phone-390", grep: /@phone/, use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
     { name: "phone-360", grep: /@phone/, use: { viewport: { width: 360, height: 800 }, isMobile: true, hasTouch: true } },
   ],

@@ -5,7 +5,9 @@
 #                        says what to install and exits 0, so `make run` still serves the API
 #   frontend.sh codegen  regenerate frontend/openapi.yaml (manage.py spectacular), the currency
 #                        table and src/api/schema.d.ts (openapi-typescript)
-#   frontend.sh check    codegen, then fail if any of the three differs from what is committed
+#   frontend.sh check    codegen, then fail if any of the generated files differs from what is
+#                        committed; then the type check (tsc -b) and `npm run lint` (ESLint
+#                        over src/ and e2e/, Prettier --check)
 #   frontend.sh test     npm ci if needed, Vitest, the build, Playwright against the real stack
 #                        (scripts/run.sh on E2E_PORT, default PORT + 1) in /usr/bin/chromium
 set -euo pipefail
@@ -86,6 +88,7 @@ check)
         echo "frontend/openapi.yaml or schema.d.ts is stale: run 'bash scripts/frontend.sh codegen' and commit" >&2
         exit 1
     }
+    (cd "$FRONTEND" && npm run --silent typecheck && npm run --silent lint)
     ;;
 *)
     echo "usage: $0 build|codegen|check|test|e2e" >&2

@@ -34,7 +34,7 @@ test("axe: no serious or critical violations on the assistant policy, notificati
   expect(bad.map((v) => `assistant panel: ${v.id} (${v.nodes.length})`)).toEqual([]);
 });
 
-test("@phone no horizontal scroll on the assistant policy, notification preferences, risk rules and customer pages", async ({
+test("@phone @tablet no horizontal scroll on the assistant policy, notification preferences, risk rules and customer pages", async ({
   page,
 }) => {
   const created = await page.request.post("/api/v1/customers", {

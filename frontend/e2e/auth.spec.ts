@@ -21,7 +21,9 @@ test("login, deep link returns after login, refresh once on 401", async ({ page 
     const session = JSON.parse(sessionStorage.getItem(key)!);
     sessionStorage.setItem(key, JSON.stringify({ ...session, access: "expired.token.value" }));
   });
-  const refreshed = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/token/refresh") && r.status() === 200);
+  const refreshed = page.waitForResponse(
+    (r) => r.url().endsWith("/api/v1/auth/token/refresh") && r.status() === 200,
+  );
   await page.reload();
   await refreshed;
   await expect(page.getByRole("gridcell", { name: merchant().username })).toBeVisible();

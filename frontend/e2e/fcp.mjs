@@ -13,7 +13,10 @@ const samples = [];
 for (let i = 0; i < runs; i++) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(() => {
-    sessionStorage.setItem("mcp-payments.session", JSON.stringify({ access: "bench.bench.bench", refresh: "bench" }));
+    sessionStorage.setItem(
+      "mcp-payments.session",
+      JSON.stringify({ access: "bench.bench.bench", refresh: "bench" }),
+    );
   });
   const page = await context.newPage();
   await page.goto(`${base}/dashboard/`, { waitUntil: "load" });
@@ -22,7 +25,10 @@ for (let i = 0; i < runs; i++) {
       new Promise((resolve) => {
         const seen = performance.getEntriesByName("first-contentful-paint")[0];
         if (seen) return resolve(seen.startTime);
-        new PerformanceObserver((list) => resolve(list.getEntries()[0].startTime)).observe({ type: "paint", buffered: true });
+        new PerformanceObserver((list) => resolve(list.getEntries()[0].startTime)).observe({
+          type: "paint",
+          buffered: true,
+        });
       }),
   );
   samples.push(fcp);
@@ -30,4 +36,9 @@ for (let i = 0; i < runs; i++) {
 }
 await browser.close();
 samples.sort((a, b) => a - b);
-console.log(JSON.stringify({ dashboard_fcp_ms: Math.round(samples[Math.floor(samples.length / 2)]), samples: samples.map(Math.round) }));
+console.log(
+  JSON.stringify({
+    dashboard_fcp_ms: Math.round(samples[Math.floor(samples.length / 2)]),
+    samples: samples.map(Math.round),
+  }),
+);

@@ -3,19 +3,32 @@ import { join } from "node:path";
 
 import { login, restGet, restPayment, SCREENSHOTS } from "./helpers";
 
-test("home tiles and live feed move when a payment is made through the REST API", async ({ page, request }) => {
+test("home tiles and live feed move when a payment is made through the REST API", async ({
+  page,
+  request,
+}) => {
   await login(page);
   await expect(page.getByTestId("live-status")).toHaveText("live: open");
-  const before = await page.getByTestId("tile-count-usd").textContent({ timeout: 1000 }).catch(() => null);
+  const before = await page
+    .getByTestId("tile-count-usd")
+    .textContent({ timeout: 1000 })
+    .catch(() => null);
   const payment = await restPayment(request, { amount: 2500 });
   // Within 5 s, no reload: the feed shows it and the USD tiles count it.
-  await expect(page.getByTestId("live-feed").getByText(payment.id).first()).toBeVisible({ timeout: 5000 });
-  await expect(page.getByTestId("tile-count-usd")).toHaveText(String(Number(before ?? 0) + 1), { timeout: 5000 });
+  await expect(page.getByTestId("live-feed").getByText(payment.id).first()).toBeVisible({
+    timeout: 5000,
+  });
+  await expect(page.getByTestId("tile-count-usd")).toHaveText(String(Number(before ?? 0) + 1), {
+    timeout: 5000,
+  });
   await expect(page.getByTestId("tile-gross-usd")).not.toHaveText("$0.00");
   await page.screenshot({ path: join(SCREENSHOTS, "home-1280.png"), fullPage: true });
 });
 
-test("payments: URL filters, cursor paging, partial capture, refund parsing, a decline's 402", async ({ page, request }) => {
+test("payments: URL filters, cursor paging, partial capture, refund parsing, a decline's 402", async ({
+  page,
+  request,
+}) => {
   const manual = await restPayment(request, { amount: 5000, capture: "manual" });
   await restPayment(request, { amount: 1200 });
   await restPayment(request, { amount: 1300 });

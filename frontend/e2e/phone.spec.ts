@@ -2,22 +2,34 @@ import { expect, test } from "@playwright/test";
 import { join } from "node:path";
 
 import { expectNoHorizontalScroll, login, restGet, restPayment, SCREENSHOTS } from "./helpers";
+import { MAIN_ROUTES, objectRoutes, visit } from "./routes";
 
-const MAIN_ROUTES = ["/dashboard/", "/dashboard/payments", "/dashboard/refunds", "/dashboard/customers", "/dashboard/balance", "/dashboard/settings/api-keys", "/dashboard/settings/team", "/dashboard/developers/events"];
+/** Phones get the navigation drawer and full-screen dialogs; a tablet (768) the desktop layout. */
+const PHONE_MAX_WIDTH = 600;
 
-test("@phone layout: no horizontal scroll, navigation through the drawer, 44 px tap targets", async ({ page }, info) => {
+test("@phone @tablet layout: no horizontal scroll on the main routes and object pages, navigation, 44 px tap targets", async ({
+  page,
+  request,
+}, info) => {
+  const objects = await objectRoutes(request);
   await login(page);
-  for (const route of MAIN_ROUTES) {
-    await page.goto(route);
-    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  for (const route of [...MAIN_ROUTES, ...objects]) {
+    await visit(page, route);
     await expectNoHorizontalScroll(page);
   }
   await page.goto("/dashboard/");
-  const menu = page.getByRole("button", { name: "Open navigation" });
-  const box = (await menu.boundingBox())!;
-  expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
-  await menu.click();
-  const link = page.getByRole("link", { name: "Payments" });
+  const phone = page.viewportSize()!.width <= PHONE_MAX_WIDTH;
+  if (phone) {
+    const menu = page.getByRole("button", { name: "Open navigation" });
+    const box = (await menu.boundingBox())!;
+    expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
+    await menu.click();
+  } else {
+    await expect(page.getByRole("button", { name: "Open navigation" })).toHaveCount(0);
+  }
+  const link = page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Payments", exact: true });
   expect((await link.boundingBox())!.height).toBeGreaterThanOrEqual(44);
   await link.click();
   await expect(page).toHaveURL(/\/dashboard\/payments$/);
@@ -31,7 +43,10 @@ test("@phone layout: no horizontal scroll, navigation through the drawer, 44 px 
   }
 });
 
-test("@phone money flow: refund a payment from its page in a full-screen dialog", async ({ page, request }, info) => {
+test("@phone @tablet money flow: refund a payment from its page (a full-screen dialog on phones)", async ({
+  page,
+  request,
+}, info) => {
   const payment = await restPayment(request, { amount: 1999 });
   await login(page, undefined, undefined, `/dashboard/payments/${payment.id}`);
   await expect(page.getByTestId("payment-amount")).toHaveText("$19.99");
@@ -42,12 +57,14 @@ test("@phone money flow: refund a payment from its page in a full-screen dialog"
   const dialog = page.getByRole("dialog");
   const viewport = page.viewportSize()!;
   const paper = (await dialog.boundingBox())!;
-  expect(paper.width).toBe(viewport.width);
+  if (viewport.width <= PHONE_MAX_WIDTH) expect(paper.width).toBe(viewport.width);
+  else expect(paper.width).toBeLessThan(viewport.width);
   await dialog.getByLabel("Amount (USD)").fill("9.99");
   const primary = dialog.getByRole("button", { name: "Refund" });
   await expect(primary).toBeInViewport();
   await primary.click();
   await expect(page.getByTestId("payment-refunded")).toHaveText("$9.99");
   expect((await restGet(request, `/payments/${payment.id}`)).amount_refunded).toBe(999);
-  if (info.project.name === "phone-390") await page.screenshot({ path: join(SCREENSHOTS, "payment-390.png"), fullPage: true });
+  if (info.project.name === "phone-390")
+    await page.screenshot({ path: join(SCREENSHOTS, "payment-390.png"), fullPage: true });
 });

@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 
 import { login, merchant, restPayment } from "./helpers";
 
-test("an API key with an agent policy: secret shown once, policy stored, revocable", async ({ page }) => {
+test("an API key with an agent policy: secret shown once, policy stored, revocable", async ({
+  page,
+}) => {
   await login(page);
   await page.goto("/dashboard/settings/api-keys");
   await page.getByRole("button", { name: "Create key" }).first().click();
@@ -18,7 +20,9 @@ test("an API key with an agent policy: secret shown once, policy stored, revocab
   await expect(row).toContainText("max 10000, approval > 2550");
   await expect(page.getByText(secret!)).toHaveCount(0);
   // The stored key works with its scopes.
-  const listed = await page.request.get("/api/v1/payments", { headers: { Authorization: `Bearer ${secret}` } });
+  const listed = await page.request.get("/api/v1/payments", {
+    headers: { Authorization: `Bearer ${secret}` },
+  });
   expect(listed.status()).toBe(200);
   // "Would this call pass?" for 30.00 USD: above the approval threshold.
   await page.getByRole("button", { name: "Check e2e agent" }).click();
@@ -30,7 +34,11 @@ test("an API key with an agent policy: secret shown once, policy stored, revocab
   await expect(row).not.toContainText("—", { timeout: 5000 });
 });
 
-test("team: add a viewer, who sees no actions; the last admin stays", async ({ page, browser, request }) => {
+test("team: add a viewer, who sees no actions; the last admin stays", async ({
+  page,
+  browser,
+  request,
+}) => {
   const payment = await restPayment(request, { amount: 700 });
   await login(page);
   await page.goto("/dashboard/settings/team?dialog=create");

@@ -1,7 +1,14 @@
 /** Routes (`basename /dashboard`, lazy per area) behind the login. */
 import CircularProgress from "@mui/material/CircularProgress";
 import { lazy, Suspense, type ReactNode } from "react";
-import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation, useParams } from "react-router";
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  RouterProvider,
+  useLocation,
+  useParams,
+} from "react-router";
 
 import { useAuth } from "./auth/AuthProvider";
 import Layout from "./components/Layout";
@@ -24,6 +31,15 @@ const AlertsPage = lazy(() => resources().then((m) => ({ default: m.AlertsPage }
 const NotificationsPage = lazy(() => resources().then((m) => ({ default: m.NotificationsPage })));
 const EventsPage = lazy(() => resources().then((m) => ({ default: m.EventsPage })));
 const CustomerDetailPage = lazy(() => import("./pages/customers/CustomerDetailPage"));
+const WalletDetailPage = lazy(() => import("./pages/wallets/WalletDetailPage"));
+const DisputeDetailPage = lazy(() => import("./pages/disputes/DisputeDetailPage"));
+const complianceReports = () => import("./pages/compliance/ComplianceReportsPages");
+const ComplianceReportsPage = lazy(() =>
+  complianceReports().then((m) => ({ default: m.ComplianceReportsPage })),
+);
+const ComplianceReportDetailPage = lazy(() =>
+  complianceReports().then((m) => ({ default: m.ComplianceReportDetailPage })),
+);
 const RiskRulesPage = lazy(() => import("./pages/risk/RiskRulesPage"));
 const AuditPage = lazy(() => import("./pages/AuditPage"));
 const ApprovalsPage = lazy(() => import("./pages/ApprovalsPage"));
@@ -32,9 +48,13 @@ const AssistantPolicyPage = lazy(() => import("./pages/settings/AssistantPolicyP
 const NotificationSettingsPage = lazy(() => import("./pages/settings/NotificationSettingsPage"));
 const TeamPage = lazy(() => import("./pages/settings/TeamPage"));
 const WebhooksPage = lazy(() => import("./pages/settings/WebhooksPage"));
-const WebhookDeliveriesPage = lazy(() => import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })));
+const WebhookDeliveriesPage = lazy(() =>
+  import("./pages/settings/WebhooksPage").then((m) => ({ default: m.WebhookDeliveriesPage })),
+);
 const SystemPage = lazy(() => import("./pages/SystemPage"));
-const EventDetail = lazy(() => import("./pages/SystemPage").then((m) => ({ default: m.EventDetailPage })));
+const EventDetail = lazy(() =>
+  import("./pages/SystemPage").then((m) => ({ default: m.EventDetailPage })),
+);
 const billing = () => import("./pages/billing/BillingPages");
 const SubscriptionsPage = lazy(() => billing().then((m) => ({ default: m.SubscriptionsPage })));
 const InvoicesPage = lazy(() => billing().then((m) => ({ default: m.InvoicesPage })));
@@ -45,8 +65,12 @@ const SubscriptionDetailPage = lazy(() => import("./pages/billing/SubscriptionDe
 const InvoiceDetailPage = lazy(() => import("./pages/billing/InvoiceDetailPage"));
 const analytics = () => import("./pages/analytics/AnalyticsPages");
 const RevenuePage = lazy(() => analytics().then((m) => ({ default: m.RevenuePage })));
-const CustomersAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.CustomersAnalyticsPage })));
-const SubscriptionsAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.SubscriptionsAnalyticsPage })));
+const CustomersAnalyticsPage = lazy(() =>
+  analytics().then((m) => ({ default: m.CustomersAnalyticsPage })),
+);
+const SubscriptionsAnalyticsPage = lazy(() =>
+  analytics().then((m) => ({ default: m.SubscriptionsAnalyticsPage })),
+);
 const FraudAnalyticsPage = lazy(() => analytics().then((m) => ({ default: m.FraudAnalyticsPage })));
 const reports = () => import("./pages/reports/ReportsPages");
 const ReportsListPage = lazy(() => reports().then((m) => ({ default: m.ReportsListPage })));
@@ -84,17 +108,21 @@ const router = createBrowserRouter(
         { path: "payments/:id", element: <PaymentDetailPage /> },
         { path: "refunds", element: <RefundsPage /> },
         { path: "disputes", element: <DisputesPage /> },
+        { path: "disputes/:id", element: <DisputeDetailPage /> },
         { path: "customers", element: <CustomersPage /> },
         { path: "customers/:id", element: <CustomerDetailPage /> },
         { path: "balance", element: <BalancePage /> },
         { path: "payouts", element: <BalancePage /> },
         { path: "wallets", element: <WalletsPage /> },
+        { path: "wallets/:id", element: <WalletDetailPage /> },
         { path: "transfers", element: <TransfersPage /> },
         { path: "ledger", element: <LedgerPage /> },
         { path: "risk/reviews", element: <RiskReviewsPage /> },
         { path: "risk/rules", element: <RiskRulesPage /> },
         { path: "compliance/alerts", element: <AlertsPage /> },
         { path: "compliance/audit", element: <AuditPage /> },
+        { path: "compliance/reports", element: <ComplianceReportsPage /> },
+        { path: "compliance/reports/:id", element: <ComplianceReportDetailPage /> },
         { path: "agents/approvals", element: <ApprovalsPage /> },
         { path: "settings/api-keys", element: <ApiKeysPage /> },
         { path: "settings/assistant-policy", element: <AssistantPolicyPage /> },

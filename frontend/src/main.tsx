@@ -10,7 +10,9 @@ import { AuthProvider } from "./auth/AuthProvider";
 
 // System fonts only: nothing is fetched from a CDN (offline, strict CSP).
 const theme = createTheme({
-  typography: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif' },
+  typography: {
+    fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  },
   // Warning a shade darker than MUI's default: white on it (status chips such as an open invoice)
   // and it on white (outlined buttons) reach 4.5:1 (axe color-contrast).
   palette: { primary: { main: "#3f3bb5" }, warning: { main: "#b45309" } },

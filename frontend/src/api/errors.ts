@@ -54,7 +54,10 @@ export function toApiError(status: number, payload: unknown): ApiError {
  * The form field a `param` names, in react-hook-form's dotted path, or null when the error is not
  * about a field the form has. Array indexes of scalar lists collapse onto the list field.
  */
-export function fieldForParam(param: string | null | undefined, fields: readonly string[]): string | null {
+export function fieldForParam(
+  param: string | null | undefined,
+  fields: readonly string[],
+): string | null {
   if (!param) return null;
   // "expression:14" (a character offset into the field, risk rules) names the field itself.
   const dotted = param.replace(/:\d+$/, "").replace(/\[(\w+)\]/g, ".$1");

@@ -57,7 +57,15 @@ interface Outcome {
   args: Record<string, unknown>;
 }
 
-export default function AssistantPanel({ open, onClose, fullScreen }: { open: boolean; onClose: () => void; fullScreen: boolean }) {
+export default function AssistantPanel({
+  open,
+  onClose,
+  fullScreen,
+}: {
+  open: boolean;
+  onClose: () => void;
+  fullScreen: boolean;
+}) {
   const auth = useAuth();
   const [client, setClient] = useState<Client | null>(null);
   const [tools, setTools] = useState<ToolInfo[]>([]);
@@ -130,7 +138,10 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
     setBusy(true);
     setError(null);
     try {
-      const result = await client.callTool({ name: tool.name, arguments: money ? { ...args, dry_run: dryRun } : args });
+      const result = await client.callTool({
+        name: tool.name,
+        arguments: money ? { ...args, dry_run: dryRun } : args,
+      });
       const body = resultObject(result as never);
       setOutcome({ tool: tool.name, dryRun, isError: Boolean(result.isError), body, args });
       const approval = result.isError ? null : approvalIdOf(body);
@@ -142,22 +153,36 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
     }
   };
 
-  const pendingId = outcome && !outcome.isError && !outcome.dryRun ? approvalIdOf(outcome.body) : null;
-  const link = outcome && !pendingId ? pageFor(outcome.body.id ?? (outcome.body.object as Record<string, unknown> | undefined)?.id) : null;
+  const pendingId =
+    outcome && !outcome.isError && !outcome.dryRun ? approvalIdOf(outcome.body) : null;
+  const link =
+    outcome && !pendingId
+      ? pageFor(outcome.body.id ?? (outcome.body.object as Record<string, unknown> | undefined)?.id)
+      : null;
 
   return (
-    <Drawer anchor="right" open={open} onClose={onClose} slotProps={{ paper: { sx: { width: fullScreen ? "100%" : 480 } } }}>
+    <Drawer
+      anchor="right"
+      open={open}
+      onClose={onClose}
+      slotProps={{ paper: { sx: { width: fullScreen ? "100%" : 480 } } }}
+    >
       <Box sx={{ p: 2 }} role="region" aria-label="Assistant">
         <Stack direction="row" sx={{ mb: 1, alignItems: "center" }}>
           <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
             Assistant
           </Typography>
-          <IconButton aria-label="Close the assistant" onClick={onClose} sx={{ width: 44, height: 44 }}>
+          <IconButton
+            aria-label="Close the assistant"
+            onClick={onClose}
+            sx={{ width: 44, height: 44 }}
+          >
             <CloseIcon />
           </IconButton>
         </Stack>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          Tools over MCP with your login; the merchant's assistant policy applies (limits, approvals, audit).
+          Tools over MCP with your login; the merchant's assistant policy applies (limits,
+          approvals, audit).
         </Typography>
         {error && <Alert severity="error">{error}</Alert>}
         {!client && !error && <CircularProgress aria-label="Connecting" />}
@@ -188,17 +213,29 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
               {tool.description}
             </Typography>
             {money && (
-              <FormControlLabel control={<Switch checked={dryFirst} onChange={(e) => setDryFirst(e.target.checked)} />} label="Dry run first (recommended)" />
+              <FormControlLabel
+                control={
+                  <Switch checked={dryFirst} onChange={(e) => setDryFirst(e.target.checked)} />
+                }
+                label="Dry run first (recommended)"
+              />
             )}
             <Form
               schema={formSchema(tool) as RJSFSchema}
               validator={validator}
               formData={formData}
               onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
-              onSubmit={(e) => void call((e.formData ?? {}) as Record<string, unknown>, money && dryFirst)}
+              onSubmit={(e) =>
+                void call((e.formData ?? {}) as Record<string, unknown>, money && dryFirst)
+              }
               disabled={busy}
             >
-              <Button type="submit" variant="contained" disabled={busy} sx={{ mt: 1, minHeight: 44 }}>
+              <Button
+                type="submit"
+                variant="contained"
+                disabled={busy}
+                sx={{ mt: 1, minHeight: 44 }}
+              >
                 {money && dryFirst ? "Dry run" : "Run"}
               </Button>
             </Form>
@@ -208,8 +245,24 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
           <Box sx={{ mt: 2 }} data-testid="tool-result">
             <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: "center" }}>
               <Chip
-                label={outcome.dryRun ? "dry run: nothing changed" : outcome.isError ? "error" : pendingId ? "waiting for approval" : String(outcome.body.status ?? "done")}
-                color={outcome.isError ? "error" : outcome.dryRun ? "info" : pendingId ? "warning" : "success"}
+                label={
+                  outcome.dryRun
+                    ? "dry run: nothing changed"
+                    : outcome.isError
+                      ? "error"
+                      : pendingId
+                        ? "waiting for approval"
+                        : String(outcome.body.status ?? "done")
+                }
+                color={
+                  outcome.isError
+                    ? "error"
+                    : outcome.dryRun
+                      ? "info"
+                      : pendingId
+                        ? "warning"
+                        : "success"
+                }
               />
               {link && (
                 <Button component={Link} to={link} size="small" onClick={onClose}>
@@ -219,7 +272,8 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
             </Stack>
             {pendingId && (
               <Alert severity="warning" sx={{ mb: 1 }} data-testid="pending-approval">
-                Above the assistant policy's approval threshold: nothing happened yet. {pendingId} waits for an admin on the{" "}
+                Above the assistant policy's approval threshold: nothing happened yet. {pendingId}{" "}
+                waits for an admin on the{" "}
                 <Link to={APPROVALS_PAGE} onClick={onClose}>
                   approvals page
                 </Link>
@@ -227,7 +281,13 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
               </Alert>
             )}
             {outcome.dryRun && !outcome.isError && (
-              <Button variant="contained" color="warning" onClick={() => void call(outcome.args, false)} disabled={busy} sx={{ mb: 1, minHeight: 44 }}>
+              <Button
+                variant="contained"
+                color="warning"
+                onClick={() => void call(outcome.args, false)}
+                disabled={busy}
+                sx={{ mb: 1, minHeight: 44 }}
+              >
                 Confirm and run for real
               </Button>
             )}
@@ -240,7 +300,13 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
               <Typography variant="subtitle2" component="h3" sx={{ flexGrow: 1 }}>
                 Approvals
               </Typography>
-              <Button component={Link} to={APPROVALS_PAGE} size="small" onClick={onClose} sx={{ minHeight: 44 }}>
+              <Button
+                component={Link}
+                to={APPROVALS_PAGE}
+                size="small"
+                onClick={onClose}
+                sx={{ minHeight: 44 }}
+              >
                 Approvals page
               </Button>
               <Button size="small" onClick={() => setApprovals({})} sx={{ minHeight: 44 }}>
@@ -253,15 +319,35 @@ export default function AssistantPanel({ open, onClose, fullScreen }: { open: bo
                 const created = resultLink(approval);
                 const failure = resultError(approval);
                 return (
-                  <Box key={approval.id} data-approval={approval.id} data-status={approval.status} sx={{ py: 1, borderTop: 1, borderColor: "divider" }}>
-                    <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} useFlexGap>
+                  <Box
+                    key={approval.id}
+                    data-approval={approval.id}
+                    data-status={approval.status}
+                    sx={{ py: 1, borderTop: 1, borderColor: "divider" }}
+                  >
+                    <Stack
+                      direction="row"
+                      spacing={1}
+                      sx={{ alignItems: "center", flexWrap: "wrap" }}
+                      useFlexGap
+                    >
                       <StatusChip status={approval.status} />
                       <Typography variant="body2" sx={{ overflowWrap: "anywhere" }}>
-                        {approval.tool} {approval.amount !== null && <Money amount={approval.amount} currency={approval.currency} />} · {approval.id}
+                        {approval.tool}{" "}
+                        {approval.amount !== null && (
+                          <Money amount={approval.amount} currency={approval.currency} />
+                        )}{" "}
+                        · {approval.id}
                       </Typography>
                     </Stack>
                     {created && (
-                      <Button component={Link} to={created} size="small" onClick={onClose} sx={{ minHeight: 44 }}>
+                      <Button
+                        component={Link}
+                        to={created}
+                        size="small"
+                        onClick={onClose}
+                        sx={{ minHeight: 44 }}
+                      >
                         Open {String(approval.result?.id)}
                         {approval.result?.status ? ` (${String(approval.result.status)})` : ""}
                       </Button>

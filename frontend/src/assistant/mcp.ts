@@ -56,11 +56,18 @@ export function formSchema(tool: ToolInfo): ToolInfo["inputSchema"] {
   for (const [name, property] of Object.entries(tool.inputSchema.properties ?? {})) {
     if (name !== "dry_run") properties[name] = withoutNull(property as JsonSchema);
   }
-  return { ...tool.inputSchema, properties, required: (tool.inputSchema.required ?? []).filter((r) => r !== "dry_run") };
+  return {
+    ...tool.inputSchema,
+    properties,
+    required: (tool.inputSchema.required ?? []).filter((r) => r !== "dry_run"),
+  };
 }
 
 /** The object of a tool result: structured content, else the first text block parsed as JSON. */
-export function resultObject(result: { structuredContent?: unknown; content?: unknown }): Record<string, unknown> {
+export function resultObject(result: {
+  structuredContent?: unknown;
+  content?: unknown;
+}): Record<string, unknown> {
   if (result.structuredContent && typeof result.structuredContent === "object") {
     return result.structuredContent as Record<string, unknown>;
   }
@@ -86,7 +93,7 @@ export function pageFor(id: unknown): string | null {
     appr: `/agents/approvals`,
     evt: `/developers/events/${id}`,
   };
-  return prefix ? pages[prefix] ?? null : null;
+  return prefix ? (pages[prefix] ?? null) : null;
 }
 
 export async function connect(): Promise<Client> {

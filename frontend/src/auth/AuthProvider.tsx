@@ -3,7 +3,15 @@
  * and `can(scope)`, which pages use to hide what the role cannot do (the API still refuses it).
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from "react";
 
 import { API_BASE, apiJson } from "../api/client";
 import { ApiError, toApiError } from "../api/errors";

@@ -46,14 +46,23 @@ export default function Layout() {
         const shown = items.filter(visible);
         if (!shown.length) return null;
         return (
-          <List key={section} dense component="div" subheader={<ListSubheader component="div">{section}</ListSubheader>}>
+          <List
+            key={section}
+            dense
+            component="div"
+            subheader={<ListSubheader component="div">{section}</ListSubheader>}
+          >
             {shown.map((item) => (
               <ListItemButton
                 key={item.to}
                 component={NavLink}
                 to={item.to}
                 end={item.to === "/"}
-                selected={item.to === "/" ? location.pathname === "/" : location.pathname.startsWith(item.to)}
+                selected={
+                  item.to === "/"
+                    ? location.pathname === "/"
+                    : location.pathname.startsWith(item.to)
+                }
                 onClick={() => setNavOpen(false)}
                 sx={{ minHeight: 44 }}
               >
@@ -71,7 +80,13 @@ export default function Layout() {
       <AppBar position="fixed" sx={{ zIndex: (theme) => theme.zIndex.drawer + 1 }}>
         <Toolbar>
           {phone && (
-            <IconButton color="inherit" edge="start" aria-label="Open navigation" onClick={() => setNavOpen(true)} sx={{ mr: 1, width: 44, height: 44 }}>
+            <IconButton
+              color="inherit"
+              edge="start"
+              aria-label="Open navigation"
+              onClick={() => setNavOpen(true)}
+              sx={{ mr: 1, width: 44, height: 44 }}
+            >
               <MenuIcon />
             </IconButton>
           )}
@@ -83,7 +98,12 @@ export default function Layout() {
               {auth.me.username} · {auth.me.role ?? (auth.me.is_platform_staff ? "staff" : "")}
             </Typography>
           )}
-          <IconButton color="inherit" aria-label="Open the assistant" onClick={() => setAssistantOpen(true)} sx={{ width: 44, height: 44 }}>
+          <IconButton
+            color="inherit"
+            aria-label="Open the assistant"
+            onClick={() => setAssistantOpen(true)}
+            sx={{ width: 44, height: 44 }}
+          >
             <SmartToyIcon />
           </IconButton>
           <Button color="inherit" onClick={auth.logout} sx={{ minHeight: 44 }}>
@@ -92,12 +112,23 @@ export default function Layout() {
         </Toolbar>
       </AppBar>
       {phone ? (
-        <Drawer open={navOpen} onClose={() => setNavOpen(false)} slotProps={{ paper: { sx: { width: DRAWER_WIDTH } } }}>
+        <Drawer
+          open={navOpen}
+          onClose={() => setNavOpen(false)}
+          slotProps={{ paper: { sx: { width: DRAWER_WIDTH } } }}
+        >
           <Toolbar />
           {nav}
         </Drawer>
       ) : (
-        <Drawer variant="permanent" sx={{ width: DRAWER_WIDTH, flexShrink: 0, "& .MuiDrawer-paper": { width: DRAWER_WIDTH, boxSizing: "border-box" } }}>
+        <Drawer
+          variant="permanent"
+          sx={{
+            width: DRAWER_WIDTH,
+            flexShrink: 0,
+            "& .MuiDrawer-paper": { width: DRAWER_WIDTH, boxSizing: "border-box" },
+          }}
+        >
           <Toolbar />
           {nav}
         </Drawer>
@@ -110,7 +141,11 @@ export default function Layout() {
       </Box>
       {assistantOpen && (
         <Suspense fallback={null}>
-          <AssistantPanel open={assistantOpen} onClose={() => setAssistantOpen(false)} fullScreen={phone} />
+          <AssistantPanel
+            open={assistantOpen}
+            onClose={() => setAssistantOpen(false)}
+            fullScreen={phone}
+          />
         </Suspense>
       )}
     </Box>

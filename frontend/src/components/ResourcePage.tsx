@@ -12,7 +12,12 @@ import { useAuth, type Auth } from "../auth/AuthProvider";
 import { useUrlState } from "../hooks/useUrlState";
 import ActionDialog, { type ActionField } from "./ActionDialog";
 import { PageHeader } from "./common";
-import ResourceList, { type Column, type Filter } from "./ResourceList";
+import ResourceList, {
+  ACTIONS_FIELD,
+  type Column,
+  type Filter,
+  type ResourceListProps,
+} from "./ResourceList";
 
 type Values = Record<string, string | number | undefined>;
 
@@ -41,6 +46,13 @@ export interface ResourcePageProps<T extends { id: string }> {
   children?: ReactNode;
   headerExtra?: ReactNode;
   pageSize?: number;
+  /** "h2" when the list is a section of an object page (see PageHeader). */
+  heading?: "h1" | "h2";
+  /** Fixed query params of the list (not in the URL), e.g. `{wallet: "wal_…"}`. */
+  params?: Record<string, string>;
+  /** More query keys to refresh after an action (the object page around the list). */
+  invalidate?: unknown[][];
+  refetchInterval?: ResourceListProps<T>["refetchInterval"];
 }
 
 function allowed(auth: Auth, action: { scope?: string; admin?: boolean }): boolean {
@@ -57,6 +69,7 @@ export function send(method: "POST" | "DELETE", path: string, body: unknown, key
 
 export default function ResourcePage<T extends { id: string }>(props: ResourcePageProps<T>) {
   const { title, path, columns, filters, rowLink, create, actions = [], pageSize } = props;
+  const refresh = [[path], ...(props.invalidate ?? [])];
   const auth = useAuth();
   const url = useUrlState();
   const [dialogName, dialogRow] = (url.values.dialog ?? "").split(":");
@@ -69,7 +82,7 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
   const actionColumn: Column<T>[] = visibleActions.length
     ? [
         {
-          field: "__actions",
+          field: ACTIONS_FIELD,
           header: "Actions",
           width: 220,
           render: (row) => {
@@ -98,17 +111,26 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
 
   const current = visibleActions.find((action) => action.name === dialogName);
   const currentRow = { id: dialogRow ?? "" } as T;
-  const fields = current ? (typeof current.fields === "function" ? current.fields(rows.get(dialogRow ?? "") ?? currentRow) : current.fields ?? []) : [];
+  const fields = current
+    ? typeof current.fields === "function"
+      ? current.fields(rows.get(dialogRow ?? "") ?? currentRow)
+      : (current.fields ?? [])
+    : [];
 
   return (
     <>
       <PageHeader
         title={title}
+        heading={props.heading}
         actions={
           <>
             {props.headerExtra}
             {create && allowed(auth, create) && (
-              <Button variant="contained" onClick={() => url.set({ dialog: "create" })} sx={{ minHeight: 44 }}>
+              <Button
+                variant="contained"
+                onClick={() => url.set({ dialog: "create" })}
+                sx={{ minHeight: 44 }}
+              >
                 {create.label}
               </Button>
             )}
@@ -116,7 +138,15 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
         }
       />
       {props.children}
-      <ResourceList<T> path={path} columns={[...columns, ...actionColumn]} filters={filters} rowLink={rowLink} pageSize={pageSize} />
+      <ResourceList<T>
+        path={path}
+        columns={[...columns, ...actionColumn]}
+        filters={filters}
+        rowLink={rowLink}
+        pageSize={pageSize}
+        params={props.params}
+        refetchInterval={props.refetchInterval}
+      />
       {create && (
         <ActionDialog
           open={dialogName === "create"}
@@ -124,8 +154,15 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
           submitLabel={create.label}
           fields={typeof create.fields === "function" ? [] : (create.fields ?? [])}
           onClose={close}
-          submit={(values, key) => send(create.method ?? "POST", create.path, create.body ? create.body(values, {}) : values, key)}
-          invalidate={[[path]]}
+          submit={(values, key) =>
+            send(
+              create.method ?? "POST",
+              create.path,
+              create.body ? create.body(values, {}) : values,
+              key,
+            )
+          }
+          invalidate={refresh}
           onDone={create.onDone}
         />
       )}
@@ -139,9 +176,14 @@ export default function ResourcePage<T extends { id: string }>(props: ResourcePa
           onClose={close}
           submit={(values, key) => {
             const row = rows.get(dialogRow ?? "") ?? currentRow;
-            return send(current.method ?? "POST", current.path(row), current.body ? current.body(values, row) : values, key);
+            return send(
+              current.method ?? "POST",
+              current.path(row),
+              current.body ? current.body(values, row) : values,
+              key,
+            );
           }}
-          invalidate={[[path]]}
+          invalidate={refresh}
           onDone={current.onDone}
         />
       )}

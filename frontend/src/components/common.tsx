@@ -8,9 +8,17 @@ import type { ReactNode } from "react";
 import { ApiError } from "../api/errors";
 import { formatMoney } from "../money/money";
 
-export function Money({ amount, currency }: { amount: number | null | undefined; currency: string | null | undefined }) {
+export function Money({
+  amount,
+  currency,
+}: {
+  amount: number | null | undefined;
+  currency: string | null | undefined;
+}) {
   if (amount === null || amount === undefined || !currency) return <span>—</span>;
-  return <span style={{ fontVariantNumeric: "tabular-nums" }}>{formatMoney(amount, currency)}</span>;
+  return (
+    <span style={{ fontVariantNumeric: "tabular-nums" }}>{formatMoney(amount, currency)}</span>
+  );
 }
 
 const STATUS_COLORS: Record<string, "success" | "error" | "warning" | "default" | "info"> = {
@@ -37,7 +45,13 @@ const STATUS_COLORS: Record<string, "success" | "error" | "warning" | "default" 
 
 export function StatusChip({ status }: { status: string | null | undefined }) {
   if (!status) return null;
-  return <Chip size="small" label={status.replace(/_/g, " ")} color={STATUS_COLORS[status] ?? "default"} />;
+  return (
+    <Chip
+      size="small"
+      label={status.replace(/_/g, " ")}
+      color={STATUS_COLORS[status] ?? "default"}
+    />
+  );
 }
 
 /** The API's error envelope as an alert: message, code and (when there is one) the param. */
@@ -63,18 +77,42 @@ export function JsonView({ value, label = "Raw JSON" }: { value: unknown; label?
       component="pre"
       aria-label={label}
       tabIndex={0}
-      sx={{ bgcolor: "grey.100", p: 2, borderRadius: 1, overflow: "auto", fontSize: 12, maxHeight: 420, m: 0 }}
+      sx={{
+        bgcolor: "grey.100",
+        p: 2,
+        borderRadius: 1,
+        overflow: "auto",
+        fontSize: 12,
+        maxHeight: 420,
+        m: 0,
+      }}
     >
       {JSON.stringify(value, null, 2)}
     </Box>
   );
 }
 
-export function PageHeader({ title, actions }: { title: string; actions?: ReactNode }) {
+/**
+ * A page's title and its main actions. `heading` "h2" is for a list embedded in an object page
+ * (a wallet's transfers), which keeps the page's single h1.
+ */
+export function PageHeader({
+  title,
+  actions,
+  heading = "h1",
+}: {
+  title: string;
+  actions?: ReactNode;
+  heading?: "h1" | "h2";
+}) {
   return (
     <Box sx={{ display: "flex", alignItems: "center", gap: 1, mb: 2, flexWrap: "wrap" }}>
       {/* Titles hold object ids (pay_01…): let them wrap, so a phone never scrolls sideways. */}
-      <Typography variant="h5" component="h1" sx={{ flexGrow: 1, minWidth: 0, overflowWrap: "anywhere" }}>
+      <Typography
+        variant={heading === "h1" ? "h5" : "h6"}
+        component={heading}
+        sx={{ flexGrow: 1, minWidth: 0, overflowWrap: "anywhere" }}
+      >
         {title}
       </Typography>
       {actions}
@@ -85,7 +123,9 @@ export function PageHeader({ title, actions }: { title: string; actions?: ReactN
 export function timestamp(value: unknown): string {
   if (value === null || value === undefined || value === "") return "—";
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(String(value));
-  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace("T", " ").slice(0, 19);
+  return Number.isNaN(date.getTime())
+    ? String(value)
+    : date.toISOString().replace("T", " ").slice(0, 19);
 }
 
 /** A labelled value of an object page's summary card (label left, value right, wrapping ids). */
@@ -101,8 +141,24 @@ export function Field({ label, children }: { label: string; children: ReactNode 
 }
 
 /** The state line of a settings form: "Saving…", "Unsaved changes", "Saved at <UTC>" or "Saved". */
-export function SaveState({ saving, dirty, savedAt, testId }: { saving: boolean; dirty: boolean; savedAt: Date | null; testId: string }) {
-  const text = saving ? "Saving…" : dirty ? "Unsaved changes" : savedAt ? `Saved at ${timestamp(savedAt.toISOString())} UTC` : "Saved";
+export function SaveState({
+  saving,
+  dirty,
+  savedAt,
+  testId,
+}: {
+  saving: boolean;
+  dirty: boolean;
+  savedAt: Date | null;
+  testId: string;
+}) {
+  const text = saving
+    ? "Saving…"
+    : dirty
+      ? "Unsaved changes"
+      : savedAt
+        ? `Saved at ${timestamp(savedAt.toISOString())} UTC`
+        : "Saved";
   return (
     <Typography variant="body2" role="status" data-testid={testId}>
       {text}

@@ -54,6 +54,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
       { to: "/risk/rules", label: "Risk rules", scope: "risk:read" },
       { to: "/compliance/alerts", label: "AML alerts", scope: "compliance:read" },
       { to: "/compliance/audit", label: "Audit log", scope: "compliance:read" },
+      { to: "/compliance/reports", label: "Regulatory reports", scope: "compliance:read" },
       { to: "/agents/approvals", label: "Agent approvals", admin: true },
     ],
   },

@@ -7,9 +7,13 @@ import { applyChanges, popCursor, pushCursor, useUrlState } from "./useUrlState"
 describe("URL-held list state", () => {
   it("changing a filter restarts paging; the dialog keeps the cursor", () => {
     const start = new URLSearchParams("status=succeeded&after=pay_9&back=-");
-    expect(applyChanges(start, { customer: "cus_1" }).toString()).toBe("status=succeeded&customer=cus_1");
+    expect(applyChanges(start, { customer: "cus_1" }).toString()).toBe(
+      "status=succeeded&customer=cus_1",
+    );
     expect(applyChanges(start, { status: "" }).toString()).toBe("");
-    expect(applyChanges(start, { dialog: "refund" }).toString()).toBe("status=succeeded&after=pay_9&back=-&dialog=refund");
+    expect(applyChanges(start, { dialog: "refund" }).toString()).toBe(
+      "status=succeeded&after=pay_9&back=-&dialog=refund",
+    );
   });
 
   it("next and previous walk a cursor stack", () => {
@@ -41,7 +45,9 @@ describe("URL-held list state", () => {
         </>
       );
     }
-    const router = createMemoryRouter([{ path: "/payments", element: <Hook /> }], { initialEntries: ["/payments?status=canceled"] });
+    const router = createMemoryRouter([{ path: "/payments", element: <Hook /> }], {
+      initialEntries: ["/payments?status=canceled"],
+    });
     renderHook(() => null, { wrapper: () => <RouterProvider router={router} /> });
     expect(state!.values).toEqual({ status: "canceled" });
     await act(async () => state!.next("pay_5"));

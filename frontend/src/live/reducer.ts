@@ -33,16 +33,29 @@ export type DashboardMessage =
 
 export const emptyFigures: DashboardFigures = { asOf: null, day: null, currencies: {}, version: 0 };
 
-export function dashboardReducer(state: DashboardFigures, message: DashboardMessage): DashboardFigures {
+export function dashboardReducer(
+  state: DashboardFigures,
+  message: DashboardMessage,
+): DashboardFigures {
   if (message.type === "snapshot") {
     const m = message as Extract<DashboardMessage, { type: "snapshot" }>;
-    return { asOf: m.as_of, day: m.day, currencies: { ...m.currencies }, version: state.version + 1 };
+    return {
+      asOf: m.as_of,
+      day: m.day,
+      currencies: { ...m.currencies },
+      version: state.version + 1,
+    };
   }
   if (message.type === "delta") {
     const m = message as Extract<DashboardMessage, { type: "delta" }>;
     if (m.day && state.day && m.day !== state.day) {
       // A new UTC day: the delta's currencies are the whole day so far.
-      return { asOf: m.as_of ?? state.asOf, day: m.day, currencies: { ...m.currencies }, version: state.version + 1 };
+      return {
+        asOf: m.as_of ?? state.asOf,
+        day: m.day,
+        currencies: { ...m.currencies },
+        version: state.version + 1,
+      };
     }
     return {
       asOf: m.as_of ?? state.asOf,
@@ -81,6 +94,8 @@ export function feedReducer(state: Feed, message: { type: string; event?: LiveEv
 }
 
 /** The message a reconnecting socket sends so the server replays what it missed. */
-export function resumeMessage(lastEventId: string | null): { type: "resume"; after: string } | null {
+export function resumeMessage(
+  lastEventId: string | null,
+): { type: "resume"; after: string } | null {
   return lastEventId ? { type: "resume", after: lastEventId } : null;
 }

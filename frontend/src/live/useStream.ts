@@ -11,7 +11,11 @@ import { resumeMessage } from "./reducer";
 
 export type StreamStatus = "connecting" | "open" | "closed";
 
-export function streamUrl(path: string, token: string, location: Location = window.location): string {
+export function streamUrl(
+  path: string,
+  token: string,
+  location: Location = window.location,
+): string {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${location.host}${path}?token=${encodeURIComponent(token)}`;
 }

@@ -1,4 +1,12 @@
-import { CURRENCIES, CURRENCY_EXPONENTS, MoneyParseError, exponent, formatMoney, parseMoney, toDecimalString } from "./money";
+import {
+  CURRENCIES,
+  CURRENCY_EXPONENTS,
+  MoneyParseError,
+  exponent,
+  formatMoney,
+  parseMoney,
+  toDecimalString,
+} from "./money";
 
 // The expected display of 123456 minor units in every supported currency (en-US).
 const DISPLAY: Record<string, string> = {

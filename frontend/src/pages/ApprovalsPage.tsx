@@ -35,11 +35,27 @@ export default function ApprovalsPage() {
     <ResourcePage<Row>
       title="Agent approvals"
       path="/agent_approvals"
-      filters={[{ name: "status", label: "Status", options: ["pending", "approved", "executed", "failed", "rejected", "expired"] }]}
+      filters={[
+        {
+          name: "status",
+          label: "Status",
+          options: ["pending", "approved", "executed", "failed", "rejected", "expired"],
+        },
+      ]}
       columns={[
         { field: "tool", header: "Tool" },
-        { field: "amount", header: "Amount", render: (row) => <Money amount={row.amount as number} currency={row.currency as string} /> },
-        { field: "status", header: "Status", render: (row) => <StatusChip status={row.status as string} /> },
+        {
+          field: "amount",
+          header: "Amount",
+          render: (row) => (
+            <Money amount={row.amount as number} currency={row.currency as string} />
+          ),
+        },
+        {
+          field: "status",
+          header: "Status",
+          render: (row) => <StatusChip status={row.status as string} />,
+        },
         { field: "api_key", header: "Caller", render: (row) => String(row.api_key ?? "assistant") },
         { field: "created", header: "Requested (UTC)", render: (row) => timestamp(row.created) },
       ]}

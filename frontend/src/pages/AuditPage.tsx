@@ -45,7 +45,9 @@ export default function AuditPage() {
       <ErrorAlert error={error} />
       {result && (
         <Alert severity={result.ok ? "success" : "error"} sx={{ mb: 2 }} data-testid="chain-result">
-          {result.ok ? `Chain intact: ${result.checked} entries checked.` : `Chain broken at ${result.first_broken_id}: ${result.reason}`}
+          {result.ok
+            ? `Chain intact: ${result.checked} entries checked.`
+            : `Chain broken at ${result.first_broken_id}: ${result.reason}`}
         </Alert>
       )}
     </ResourcePage>

@@ -19,7 +19,13 @@ import { apiJson } from "../api/client";
 import { fetchPage } from "../api/lists";
 import { useAuth } from "../auth/AuthProvider";
 import { Money, PageHeader, StatusChip } from "../components/common";
-import { dashboardReducer, emptyFeed, emptyFigures, feedReducer, type LiveEvent } from "../live/reducer";
+import {
+  dashboardReducer,
+  emptyFeed,
+  emptyFigures,
+  feedReducer,
+  type LiveEvent,
+} from "../live/reducer";
 import { useStream } from "../live/useStream";
 import { GrossVolumeCard, SummaryTiles, useDaySummary } from "./analytics/HomeAnalytics";
 import { emptyLiveSummary, liveSummaryReducer, utcDay } from "./analytics/summary";
@@ -34,7 +40,8 @@ function eventLink(event: LiveEvent): string | null {
   if (typeof id !== "string") return null;
   if (id.startsWith("pay_")) return `/payments/${id}`;
   if (id.startsWith("dp_") || id.startsWith("dis")) return `/disputes`;
-  if (typeof event.data.object.payment === "string") return `/payments/${event.data.object.payment}`;
+  if (typeof event.data.object.payment === "string")
+    return `/payments/${event.data.object.payment}`;
   return null;
 }
 
@@ -74,16 +81,32 @@ export default function HomePage() {
   });
   const payouts = useQuery({
     queryKey: ["/payouts", "home"],
-    queryFn: () => fetchPage<{ id: string; amount: number; currency: string; status: string; arrival_date?: string }>("/payouts", { limit: 5 }),
+    queryFn: () =>
+      fetchPage<{
+        id: string;
+        amount: number;
+        currency: string;
+        status: string;
+        arrival_date?: string;
+      }>("/payouts", { limit: 5 }),
     enabled: auth.can("wallets:read"),
   });
-  const currencies = Object.keys(liveSummary.figures?.currencies ?? summary.data?.currencies ?? figures.currencies).sort();
+  const currencies = Object.keys(
+    liveSummary.figures?.currencies ?? summary.data?.currencies ?? figures.currencies,
+  ).sort();
 
   return (
     <Box>
       <PageHeader
         title="Today"
-        actions={<Chip size="small" label={canAnalytics ? `live: ${dashboardStatus}` : "no analytics scope"} color={dashboardStatus === "open" ? "success" : "default"} data-testid="live-status" />}
+        actions={
+          <Chip
+            size="small"
+            label={canAnalytics ? `live: ${dashboardStatus}` : "no analytics scope"}
+            color={dashboardStatus === "open" ? "success" : "default"}
+            data-testid="live-status"
+          />
+        }
       />
       {currencies.length === 0 && (
         <Typography color="text.secondary" sx={{ mb: 3 }} data-testid="no-figures">
@@ -103,11 +126,19 @@ export default function HomePage() {
                 const link = eventLink(event);
                 const obj = event.data.object;
                 return (
-                  <ListItemButton key={event.id} component={link ? Link : "div"} to={link ?? undefined} sx={{ minHeight: 44 }}>
+                  <ListItemButton
+                    key={event.id}
+                    component={link ? Link : "div"}
+                    to={link ?? undefined}
+                    sx={{ minHeight: 44 }}
+                  >
                     <ListItemText
                       primary={
                         <span>
-                          {event.type} · {obj.amount !== undefined && obj.currency ? <Money amount={obj.amount} currency={obj.currency} /> : null}
+                          {event.type} ·{" "}
+                          {obj.amount !== undefined && obj.currency ? (
+                            <Money amount={obj.amount} currency={obj.currency} />
+                          ) : null}
                         </span>
                       }
                       secondary={String(obj.id ?? event.id)}
@@ -116,7 +147,9 @@ export default function HomePage() {
                   </ListItemButton>
                 );
               })}
-              {feed.events.length === 0 && <Typography color="text.secondary">Events appear here as they happen.</Typography>}
+              {feed.events.length === 0 && (
+                <Typography color="text.secondary">Events appear here as they happen.</Typography>
+              )}
             </List>
           </CardContent>
         </Card>
@@ -136,7 +169,9 @@ export default function HomePage() {
                   Pending <Money amount={row.amount} currency={row.currency} />
                 </Typography>
               ))}
-              {balance.data && !balance.data.available.length && <Typography color="text.secondary">No balance yet.</Typography>}
+              {balance.data && !balance.data.available.length && (
+                <Typography color="text.secondary">No balance yet.</Typography>
+              )}
             </CardContent>
           </Card>
           <Card variant="outlined">
@@ -149,7 +184,9 @@ export default function HomePage() {
                   <Money amount={payout.amount} currency={payout.currency} /> · {payout.status}
                 </Typography>
               ))}
-              {payouts.data && !payouts.data.data.length && <Typography color="text.secondary">No payouts.</Typography>}
+              {payouts.data && !payouts.data.data.length && (
+                <Typography color="text.secondary">No payouts.</Typography>
+              )}
             </CardContent>
           </Card>
         </Box>

@@ -42,7 +42,12 @@ export default function LoginPage() {
 
   return (
     <Box component="main" sx={{ minHeight: "100vh", display: "grid", placeItems: "center", p: 2 }}>
-      <Paper component="form" onSubmit={onSubmit} sx={{ p: 4, width: "100%", maxWidth: 400 }} noValidate>
+      <Paper
+        component="form"
+        onSubmit={onSubmit}
+        sx={{ p: 4, width: "100%", maxWidth: 400 }}
+        noValidate
+      >
         <Typography variant="h5" component="h1" gutterBottom>
           MCP Payments
         </Typography>
@@ -74,7 +79,14 @@ export default function LoginPage() {
           error={Boolean(formState.errors.password)}
           helperText={formState.errors.password?.message}
         />
-        <Button type="submit" variant="contained" fullWidth size="large" sx={{ mt: 2, minHeight: 44 }} disabled={formState.isSubmitting}>
+        <Button
+          type="submit"
+          variant="contained"
+          fullWidth
+          size="large"
+          sx={{ mt: 2, minHeight: 44 }}
+          disabled={formState.isSubmitting}
+        >
           Sign in
         </Button>
       </Paper>

@@ -8,7 +8,9 @@ export default function NotFoundPage() {
       <Typography variant="h5" component="h1">
         Not found
       </Typography>
-      <Typography sx={{ my: 1 }}>There is nothing here, or it belongs to another merchant.</Typography>
+      <Typography sx={{ my: 1 }}>
+        There is nothing here, or it belongs to another merchant.
+      </Typography>
       <Link to="/">Back to home</Link>
     </div>
   );

@@ -8,7 +8,11 @@ import ResourcePage from "../components/ResourcePage";
 type Row = { id: string } & Record<string, unknown>;
 
 export default function SystemPage() {
-  const status = useQuery({ queryKey: ["/system/status"], queryFn: () => apiJson<Record<string, unknown>>("/system/status"), refetchInterval: 15000 });
+  const status = useQuery({
+    queryKey: ["/system/status"],
+    queryFn: () => apiJson<Record<string, unknown>>("/system/status"),
+    refetchInterval: 15000,
+  });
   return (
     <ResourcePage<Row>
       title="System"
@@ -21,7 +25,13 @@ export default function SystemPage() {
         { field: "status", header: "Status" },
         { field: "created", header: "Created (UTC)", render: (row) => timestamp(row.created) },
       ]}
-      create={{ name: "replay", label: "Replay dead letters", admin: true, path: "/system/dead_letters/replay", fields: [{ name: "queue", label: "Queue (empty: all)" }] }}
+      create={{
+        name: "replay",
+        label: "Replay dead letters",
+        admin: true,
+        path: "/system/dead_letters/replay",
+        fields: [{ name: "queue", label: "Queue (empty: all)" }],
+      }}
     >
       <ErrorAlert error={status.error} />
       {status.data && <JsonView value={status.data} label="System status" />}
@@ -30,7 +40,10 @@ export default function SystemPage() {
 }
 
 export function EventDetailPage({ id }: { id: string }) {
-  const event = useQuery({ queryKey: ["/events", "one", id], queryFn: () => apiJson<Record<string, unknown>>(`/events/${id}`) });
+  const event = useQuery({
+    queryKey: ["/events", "one", id],
+    queryFn: () => apiJson<Record<string, unknown>>(`/events/${id}`),
+  });
   return (
     <>
       <ErrorAlert error={event.error} />

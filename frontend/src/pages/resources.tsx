@@ -9,9 +9,20 @@ import { apiJson } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { Money, StatusChip, timestamp } from "../components/common";
 import ResourcePage from "../components/ResourcePage";
+import { OPEN_DISPUTE } from "./disputes/status";
+import {
+  FREEZE_FIELDS,
+  topUpFields,
+  TRANSFER_ACTIONS,
+  TRANSFER_COLUMNS,
+  transferCreate,
+  type Transfer,
+} from "./wallets/parts";
 
 type Row = { id: string } & Record<string, unknown>;
-const money = (row: Row, field = "amount") => <Money amount={row[field] as number} currency={row.currency as string} />;
+const money = (row: Row, field = "amount") => (
+  <Money amount={row[field] as number} currency={row.currency as string} />
+);
 const status = (row: Row) => <StatusChip status={row.status as string} />;
 const created = (row: Row) => timestamp(row.created);
 const text = (field: string) => (row: Row) => String(row[field] ?? "—");
@@ -35,12 +46,20 @@ export function RefundsPage() {
   );
 }
 
+/** Disputes: rows open the dispute's page (evidence form, accept); "Accept" is also a row action. */
 export function DisputesPage() {
   return (
     <ResourcePage<Row>
       title="Disputes"
       path="/disputes"
-      filters={[{ name: "status", label: "Status", options: ["needs_response", "under_review", "won", "lost"] }]}
+      filters={[
+        {
+          name: "status",
+          label: "Status",
+          options: ["needs_response", "under_review", "won", "lost"],
+        },
+      ]}
+      rowLink={(row) => `/disputes/${row.id}`}
       columns={[
         { field: "amount", header: "Amount", render: money },
         { field: "status", header: "Status", render: status },
@@ -51,24 +70,11 @@ export function DisputesPage() {
       ]}
       actions={[
         {
-          name: "evidence",
-          label: "Evidence",
-          scope: "payments:write",
-          show: (row) => row.status === "needs_response" || row.status === "warning_needs_response",
-          fields: [
-            { name: "product_description", label: "Product description", kind: "multiline" },
-            { name: "customer_communication", label: "Customer communication", kind: "multiline" },
-            { name: "shipping_tracking_number", label: "Shipping tracking number" },
-          ],
-          path: (row) => `/disputes/${row.id}`,
-          body: (values) => ({ evidence: values }),
-        },
-        {
           name: "accept",
           label: "Accept",
           scope: "payments:write",
           danger: true,
-          show: (row) => row.status === "needs_response" || row.status === "warning_needs_response",
+          show: (row) => OPEN_DISPUTE.has(String(row.status)),
           path: (row) => `/disputes/${row.id}/close`,
         },
       ]}
@@ -155,13 +161,32 @@ export function BalancePage() {
         scope: "payouts:write",
         path: "/payouts",
         fields: [
-          { name: "currency", label: "Currency", kind: "select", options: balance.data?.available.map((b) => b.currency) ?? ["usd"], defaultValue: "usd" },
-          { name: "amount", label: "Amount in minor units", kind: "number", required: true, helperText: "e.g. 1050 = 10.50 USD" },
+          {
+            name: "currency",
+            label: "Currency",
+            kind: "select",
+            options: balance.data?.available.map((b) => b.currency) ?? ["usd"],
+            defaultValue: "usd",
+          },
+          {
+            name: "amount",
+            label: "Amount in minor units",
+            kind: "number",
+            required: true,
+            helperText: "e.g. 1050 = 10.50 USD",
+          },
           { name: "description", label: "Description" },
         ],
       }}
       actions={[
-        { name: "cancel", label: "Cancel", scope: "payouts:write", danger: true, show: (row) => row.status === "pending", path: (row) => `/payouts/${row.id}/cancel` },
+        {
+          name: "cancel",
+          label: "Cancel",
+          scope: "payouts:write",
+          danger: true,
+          show: (row) => row.status === "pending",
+          path: (row) => `/payouts/${row.id}/cancel`,
+        },
       ]}
     >
       <Typography component="div" sx={{ mb: 2 }} data-testid="balance">
@@ -192,6 +217,7 @@ export function WalletsPage() {
       title="Wallets"
       path="/wallets"
       filters={[{ name: "customer", label: "Customer id" }]}
+      rowLink={(row) => `/wallets/${row.id}`}
       columns={[
         { field: "balance", header: "Available", render: walletBalance },
         { field: "status", header: "Status", render: status },
@@ -215,14 +241,26 @@ export function WalletsPage() {
           label: "Top up",
           scope: "wallets:write",
           show: (row) => row.status === "active",
-          fields: (row) => [
-            { name: "amount", label: "Amount", kind: "money", currency: String(row.currency ?? "usd"), required: true },
-            { name: "payment_method", label: "Payment method id", required: true },
-          ],
+          fields: (row) => topUpFields(String(row.currency ?? "usd")),
           path: (row) => `/wallets/${row.id}/top_ups`,
         },
-        { name: "freeze", label: "Freeze", scope: "wallets:write", danger: true, show: (row) => row.status === "active", fields: [{ name: "reason", label: "Reason" }], path: (row) => `/wallets/${row.id}/freeze` },
-        { name: "unfreeze", label: "Unfreeze", scope: "wallets:write", show: (row) => row.status === "frozen", path: (row) => `/wallets/${row.id}/unfreeze` },
+        {
+          name: "freeze",
+          label: "Freeze",
+          scope: "wallets:write",
+          danger: true,
+          show: (row) => row.status === "active",
+          fields: FREEZE_FIELDS,
+          path: (row) => `/wallets/${row.id}/freeze`,
+        },
+        {
+          name: "unfreeze",
+          label: "Unfreeze",
+          scope: "wallets:write",
+          show: (row) => row.status === "frozen",
+          fields: FREEZE_FIELDS,
+          path: (row) => `/wallets/${row.id}/unfreeze`,
+        },
       ]}
     />
   );
@@ -230,43 +268,13 @@ export function WalletsPage() {
 
 export function TransfersPage() {
   return (
-    <ResourcePage<Row>
+    <ResourcePage<Transfer>
       title="Transfers"
       path="/transfers"
       filters={[{ name: "wallet", label: "Wallet id" }]}
-      columns={[
-        { field: "amount", header: "Amount", render: money },
-        { field: "status", header: "Status", render: status },
-        { field: "id", header: "ID", width: 230 },
-        { field: "source_wallet", header: "From", render: text("source_wallet") },
-        { field: "destination_wallet", header: "To", render: text("destination_wallet") },
-        { field: "created", header: "Created (UTC)", render: created },
-      ]}
-      create={{
-        name: "create",
-        label: "New transfer",
-        scope: "transfers:write",
-        path: "/transfers",
-        fields: [
-          { name: "source_wallet", label: "From wallet", required: true },
-          { name: "destination_wallet", label: "To wallet", required: true },
-          { name: "currency", label: "Currency", defaultValue: "usd", required: true },
-          { name: "amount", label: "Amount in minor units", kind: "number", required: true },
-          { name: "pending", label: "Hold (pending)", kind: "select", options: ["false", "true"], defaultValue: "false" },
-        ],
-        body: (values) => ({ ...values, pending: values.pending === "true" }),
-      }}
-      actions={[
-        {
-          name: "post",
-          label: "Post",
-          scope: "transfers:write",
-          show: (row) => row.status === "pending",
-          fields: (row) => [{ name: "amount", label: "Amount (empty: all)", kind: "money", currency: String(row.currency ?? "usd") }],
-          path: (row) => `/transfers/${row.id}/post`,
-        },
-        { name: "void", label: "Void", scope: "transfers:write", danger: true, show: (row) => row.status === "pending", path: (row) => `/transfers/${row.id}/void` },
-      ]}
+      columns={TRANSFER_COLUMNS}
+      create={transferCreate()}
+      actions={TRANSFER_ACTIONS}
     />
   );
 }
@@ -275,7 +283,8 @@ export function LedgerPage() {
   const auth = useAuth();
   const trial = useQuery({
     queryKey: ["/ledger/trial_balance"],
-    queryFn: () => apiJson<{ balanced: boolean; currencies: Record<string, unknown> }>("/ledger/trial_balance"),
+    queryFn: () =>
+      apiJson<{ balanced: boolean; currencies: Record<string, unknown> }>("/ledger/trial_balance"),
     enabled: auth.isStaff,
   });
   return (
@@ -337,7 +346,14 @@ export function AlertsPage() {
         { field: "created", header: "Created (UTC)", render: created },
       ]}
       actions={[
-        { name: "resolve", label: "Resolve", scope: "compliance:read", show: (row) => row.status === "open", fields: [{ name: "note", label: "Note" }], path: (row) => `/compliance/alerts/${row.id}/resolve` },
+        {
+          name: "resolve",
+          label: "Resolve",
+          scope: "compliance:read",
+          show: (row) => row.status === "open",
+          fields: [{ name: "note", label: "Note" }],
+          path: (row) => `/compliance/alerts/${row.id}/resolve`,
+        },
       ]}
     />
   );
@@ -354,7 +370,14 @@ export function NotificationsPage() {
         { field: "read", header: "Read", render: (row) => (row.read ? "yes" : "no") },
         { field: "created", header: "Created (UTC)", render: created },
       ]}
-      actions={[{ name: "read", label: "Mark read", show: (row) => !row.read, path: (row) => `/notifications/${row.id}/read` }]}
+      actions={[
+        {
+          name: "read",
+          label: "Mark read",
+          show: (row) => !row.read,
+          path: (row) => `/notifications/${row.id}/read`,
+        },
+      ]}
     />
   );
 }

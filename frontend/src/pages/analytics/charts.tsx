@@ -21,6 +21,12 @@ import {
 
 import type { ChartRows } from "./range";
 
+/**
+ * Tooltip rows in the text colour: recharts colours each row like its series, and the lighter
+ * series colours fail WCAG contrast on the tooltip's white (axe: color-contrast).
+ */
+const TOOLTIP_ITEM = { color: "rgba(0, 0, 0, 0.87)" };
+
 export const SERIES_COLORS = [
   "#1976d2",
   "#9c27b0",
@@ -94,6 +100,7 @@ export function SeriesChart({
         />
         <YAxis tickFormatter={(value: number) => format(value)} width={88} allowDecimals={false} />
         <Tooltip
+          itemStyle={TOOLTIP_ITEM}
           labelFormatter={(value) => periodLabel(String(value), hourly)}
           formatter={(value) => (typeof value === "number" ? format(value) : "—")}
         />
@@ -148,7 +155,10 @@ export function BarsChart({
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey={categoryKey} />
         <YAxis tickFormatter={(value: number) => format(value)} width={88} allowDecimals={false} />
-        <Tooltip formatter={(value) => (typeof value === "number" ? format(value) : "—")} />
+        <Tooltip
+          itemStyle={TOOLTIP_ITEM}
+          formatter={(value) => (typeof value === "number" ? format(value) : "—")}
+        />
         <Legend />
         <ReferenceLine y={0} stroke="#666" />
         {series.map((item) => (

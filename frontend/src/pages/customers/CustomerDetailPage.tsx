@@ -28,7 +28,14 @@ import type { components } from "../../api/schema";
 import type { Payment } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
 import ActionDialog from "../../components/ActionDialog";
-import { Field, ErrorAlert, Money, PageHeader, StatusChip, timestamp } from "../../components/common";
+import {
+  Field,
+  ErrorAlert,
+  Money,
+  PageHeader,
+  StatusChip,
+  timestamp,
+} from "../../components/common";
 import { useUrlState } from "../../hooks/useUrlState";
 import NotFoundPage from "../NotFoundPage";
 

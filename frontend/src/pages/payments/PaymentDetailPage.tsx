@@ -24,7 +24,15 @@ import { fetchPage } from "../../api/lists";
 import type { Event, Payment, Refund } from "../../api/types";
 import { useAuth } from "../../auth/AuthProvider";
 import ActionDialog from "../../components/ActionDialog";
-import { ErrorAlert, Field as Row, JsonView, Money, PageHeader, StatusChip, timestamp } from "../../components/common";
+import {
+  ErrorAlert,
+  Field as Row,
+  JsonView,
+  Money,
+  PageHeader,
+  StatusChip,
+  timestamp,
+} from "../../components/common";
 import { useUrlState } from "../../hooks/useUrlState";
 import NotFoundPage from "../NotFoundPage";
 
@@ -43,10 +51,19 @@ interface Entry {
 }
 
 const CAPTURABLE = new Set(["requires_capture"]);
-const CANCELABLE = new Set(["requires_payment_method", "requires_confirmation", "requires_action", "requires_capture"]);
+const CANCELABLE = new Set([
+  "requires_payment_method",
+  "requires_confirmation",
+  "requires_action",
+  "requires_capture",
+]);
 
 function post(path: string, body: unknown, key: string) {
-  return apiJson(path, { method: "POST", body: JSON.stringify(body), headers: { "Idempotency-Key": key } });
+  return apiJson(path, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "Idempotency-Key": key },
+  });
 }
 
 export default function PaymentDetailPage() {
@@ -62,7 +79,10 @@ export default function PaymentDetailPage() {
     queryFn: () => fetchPage<Event>("/events", { object: id, limit: 100 }),
     enabled: auth.can("events:read"),
   });
-  const refunds = useQuery({ queryKey: ["/refunds", id], queryFn: () => fetchPage<Refund>("/refunds", { payment: id, limit: 100 }) });
+  const refunds = useQuery({
+    queryKey: ["/refunds", id],
+    queryFn: () => fetchPage<Refund>("/refunds", { payment: id, limit: 100 }),
+  });
   const ledger = useQuery({
     queryKey: ["/ledger/entries", id],
     queryFn: () => fetchPage<Entry>("/ledger/entries", { reference: id, limit: 100 }),
@@ -84,24 +104,39 @@ export default function PaymentDetailPage() {
         actions={
           <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
             {canWrite && CAPTURABLE.has(p.status) && (
-              <Button variant="contained" onClick={() => openDialog("capture")} sx={{ minHeight: 44 }}>
+              <Button
+                variant="contained"
+                onClick={() => openDialog("capture")}
+                sx={{ minHeight: 44 }}
+              >
                 Capture
               </Button>
             )}
             {canWrite && CANCELABLE.has(p.status) && (
-              <Button variant="outlined" color="error" onClick={() => openDialog("cancel")} sx={{ minHeight: 44 }}>
+              <Button
+                variant="outlined"
+                color="error"
+                onClick={() => openDialog("cancel")}
+                sx={{ minHeight: 44 }}
+              >
                 Cancel
               </Button>
             )}
             {canRefund && (
-              <Button variant="outlined" onClick={() => openDialog("refund")} sx={{ minHeight: 44 }}>
+              <Button
+                variant="outlined"
+                onClick={() => openDialog("refund")}
+                sx={{ minHeight: 44 }}
+              >
                 Refund
               </Button>
             )}
           </Stack>
         }
       />
-      <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}>
+      <Box
+        sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, mb: 2 }}
+      >
         <Card variant="outlined">
           <CardContent>
             <Typography variant="h4" component="p" data-testid="payment-amount">
@@ -133,18 +168,29 @@ export default function PaymentDetailPage() {
             <Row label="Payment method">{p.payment_method ?? "—"}</Row>
             <Row label="Capture">{p.capture_method}</Row>
             <Row label="Created (UTC)">{timestamp(p.created)}</Row>
-            <Row label="Risk">{p.risk ? `${String((p.risk as Record<string, unknown>).level ?? "")} (${String((p.risk as Record<string, unknown>).score ?? "")})` : "—"}</Row>
+            <Row label="Risk">
+              {p.risk
+                ? `${String((p.risk as Record<string, unknown>).level ?? "")} (${String((p.risk as Record<string, unknown>).score ?? "")})`
+                : "—"}
+            </Row>
             {p.last_payment_error && (
               <Row label="Last error">
                 <span data-testid="payment-error">
-                  {String((p.last_payment_error as Record<string, unknown>).code)}: {String((p.last_payment_error as Record<string, unknown>).message ?? "")}
+                  {String((p.last_payment_error as Record<string, unknown>).code)}:{" "}
+                  {String((p.last_payment_error as Record<string, unknown>).message ?? "")}
                 </span>
               </Row>
             )}
           </CardContent>
         </Card>
       </Box>
-      <Tabs value={tab} onChange={(_, value: string) => url.set({ tab: value })} variant="scrollable" allowScrollButtonsMobile aria-label="Payment details">
+      <Tabs
+        value={tab}
+        onChange={(_, value: string) => url.set({ tab: value })}
+        variant="scrollable"
+        allowScrollButtonsMobile
+        aria-label="Payment details"
+      >
         <Tab value="timeline" label="Timeline" />
         <Tab value="refunds" label="Refunds" />
         <Tab value="ledger" label="Ledger" />
@@ -160,7 +206,9 @@ export default function PaymentDetailPage() {
                 </Typography>
               </li>
             ))}
-            {!auth.can("events:read") && <Typography color="text.secondary">Your role cannot read events.</Typography>}
+            {!auth.can("events:read") && (
+              <Typography color="text.secondary">Your role cannot read events.</Typography>
+            )}
           </Box>
         )}
         {tab === "refunds" && (
@@ -201,8 +249,20 @@ export default function PaymentDetailPage() {
                         <TableRow key={index}>
                           <TableCell>{posting.account}</TableCell>
                           <TableCell>{posting.type}</TableCell>
-                          <TableCell align="right">{posting.amount > 0 ? <Money amount={posting.amount} currency={posting.currency} /> : ""}</TableCell>
-                          <TableCell align="right">{posting.amount < 0 ? <Money amount={-posting.amount} currency={posting.currency} /> : ""}</TableCell>
+                          <TableCell align="right">
+                            {posting.amount > 0 ? (
+                              <Money amount={posting.amount} currency={posting.currency} />
+                            ) : (
+                              ""
+                            )}
+                          </TableCell>
+                          <TableCell align="right">
+                            {posting.amount < 0 ? (
+                              <Money amount={-posting.amount} currency={posting.currency} />
+                            ) : (
+                              ""
+                            )}
+                          </TableCell>
                         </TableRow>
                       ))}
                     </TableBody>
@@ -218,7 +278,15 @@ export default function PaymentDetailPage() {
         open={dialog === "capture"}
         title="Capture payment"
         submitLabel="Capture"
-        fields={[{ name: "amount_to_capture", label: "Amount to capture", kind: "money", currency: p.currency, helperText: "Leave empty to capture everything." }]}
+        fields={[
+          {
+            name: "amount_to_capture",
+            label: "Amount to capture",
+            kind: "money",
+            currency: p.currency,
+            helperText: "Leave empty to capture everything.",
+          },
+        ]}
         onClose={() => openDialog(null)}
         submit={(values, k) => post(`/payments/${id}/capture`, values, k)}
         invalidate={refresh}
@@ -228,7 +296,14 @@ export default function PaymentDetailPage() {
         title="Cancel payment"
         submitLabel="Cancel payment"
         danger
-        fields={[{ name: "cancellation_reason", label: "Reason", kind: "select", options: ["requested_by_customer", "duplicate", "fraudulent", "abandoned"] }]}
+        fields={[
+          {
+            name: "cancellation_reason",
+            label: "Reason",
+            kind: "select",
+            options: ["requested_by_customer", "duplicate", "fraudulent", "abandoned"],
+          },
+        ]}
         onClose={() => openDialog(null)}
         submit={(values, k) => post(`/payments/${id}/cancel`, values, k)}
         invalidate={refresh}
@@ -238,8 +313,19 @@ export default function PaymentDetailPage() {
         title="Refund payment"
         submitLabel="Refund"
         fields={[
-          { name: "amount", label: "Amount", kind: "money", currency: p.currency, helperText: "Leave empty to refund what remains." },
-          { name: "reason", label: "Reason", kind: "select", options: ["requested_by_customer", "duplicate", "fraudulent"] },
+          {
+            name: "amount",
+            label: "Amount",
+            kind: "money",
+            currency: p.currency,
+            helperText: "Leave empty to refund what remains.",
+          },
+          {
+            name: "reason",
+            label: "Reason",
+            kind: "select",
+            options: ["requested_by_customer", "duplicate", "fraudulent"],
+          },
         ]}
         onClose={() => openDialog(null)}
         submit={(values, k) => post("/refunds", { payment: id, ...values }, k)}

@@ -31,7 +31,10 @@ export const SANDBOX_TOKENS = [
 
 /** Create and confirm a payment with a sandbox card token: the payment method first, then the
  * payment (`confirm: true`); each POST has its own key derived from the action's key. */
-export async function createPayment(values: Record<string, string | number | undefined>, key: string): Promise<Payment> {
+export async function createPayment(
+  values: Record<string, string | number | undefined>,
+  key: string,
+): Promise<Payment> {
   const currency = String(values.currency ?? "usd");
   const amount = parseMoney(String(values.amount ?? ""), currency);
   const method = await apiJson<{ id: string }>("/payment_methods", {
@@ -41,7 +44,14 @@ export async function createPayment(values: Record<string, string | number | und
   });
   return apiJson<Payment>("/payments", {
     method: "POST",
-    body: JSON.stringify({ amount, currency, payment_method: method.id, capture_method: values.capture_method, confirm: true, description: values.description || undefined }),
+    body: JSON.stringify({
+      amount,
+      currency,
+      payment_method: method.id,
+      capture_method: values.capture_method,
+      confirm: true,
+      description: values.description || undefined,
+    }),
     headers: { "Idempotency-Key": key },
   });
 }
@@ -58,7 +68,11 @@ export default function PaymentsPage() {
         title="Payments"
         actions={
           auth.can("payments:write") && (
-            <Button variant="contained" onClick={() => url.set({ dialog: "new" })} sx={{ minHeight: 44 }}>
+            <Button
+              variant="contained"
+              onClick={() => url.set({ dialog: "new" })}
+              sx={{ minHeight: 44 }}
+            >
               New payment
             </Button>
           )
@@ -74,8 +88,16 @@ export default function PaymentsPage() {
         ]}
         rowLink={(row) => `/payments/${row.id}`}
         columns={[
-          { field: "amount", header: "Amount", render: (row) => <Money amount={row.amount} currency={row.currency} /> },
-          { field: "status", header: "Status", render: (row) => <StatusChip status={row.status} /> },
+          {
+            field: "amount",
+            header: "Amount",
+            render: (row) => <Money amount={row.amount} currency={row.currency} />,
+          },
+          {
+            field: "status",
+            header: "Status",
+            render: (row) => <StatusChip status={row.status} />,
+          },
           { field: "id", header: "ID", width: 240 },
           { field: "customer", header: "Customer", render: (row) => row.customer ?? "—" },
           { field: "created", header: "Created (UTC)", render: (row) => timestamp(row.created) },
@@ -86,10 +108,33 @@ export default function PaymentsPage() {
         title="New payment (sandbox card)"
         submitLabel="Create payment"
         fields={[
-          { name: "amount", label: "Amount", required: true, helperText: "e.g. 10.50 (in the currency below)" },
-          { name: "currency", label: "Currency", kind: "select", options: [...CURRENCIES], defaultValue: "usd" },
-          { name: "token", label: "Sandbox card", kind: "select", options: SANDBOX_TOKENS, defaultValue: "tok_visa" },
-          { name: "capture_method", label: "Capture", kind: "select", options: ["automatic", "manual"], defaultValue: "automatic" },
+          {
+            name: "amount",
+            label: "Amount",
+            required: true,
+            helperText: "e.g. 10.50 (in the currency below)",
+          },
+          {
+            name: "currency",
+            label: "Currency",
+            kind: "select",
+            options: [...CURRENCIES],
+            defaultValue: "usd",
+          },
+          {
+            name: "token",
+            label: "Sandbox card",
+            kind: "select",
+            options: SANDBOX_TOKENS,
+            defaultValue: "tok_visa",
+          },
+          {
+            name: "capture_method",
+            label: "Capture",
+            kind: "select",
+            options: ["automatic", "manual"],
+            defaultValue: "automatic",
+          },
           { name: "description", label: "Description" },
         ]}
         onClose={() => url.set({ dialog: null })}

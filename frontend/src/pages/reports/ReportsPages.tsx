@@ -23,8 +23,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 
-import { API_BASE, apiJson, authMiddleware } from "../../api/client";
-import { ApiError, toApiError } from "../../api/errors";
+import { apiJson } from "../../api/client";
+import { downloadFile } from "../../api/download";
+import { ApiError } from "../../api/errors";
 import { useAuth } from "../../auth/AuthProvider";
 import { ErrorAlert, Money, PageHeader, StatusChip, timestamp } from "../../components/common";
 import ResourceList from "../../components/ResourceList";
@@ -629,22 +630,8 @@ function serverErrors(error: unknown): DefinitionError[] {
 }
 
 /** The run's CSV through the API with the user's token, saved as `<run id>.csv`. */
-export async function downloadRunCsv(runId: string): Promise<void> {
-  const request = new Request(`${API_BASE}/report_runs/${runId}/download`);
-  const sent = (await authMiddleware.onRequest!({ request } as never)) as Request;
-  const response = (await authMiddleware.onResponse!({
-    request: sent,
-    response: await fetch(sent.clone()),
-  } as never)) as Response;
-  if (!response.ok) throw toApiError(response.status, await response.json().catch(() => null));
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = `${runId}.csv`;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+export function downloadRunCsv(runId: string): Promise<void> {
+  return downloadFile(`/report_runs/${runId}/download`, `${runId}.csv`);
 }
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];

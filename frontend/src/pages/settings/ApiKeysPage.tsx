@@ -26,7 +26,14 @@ import ResourcePage from "../../components/ResourcePage";
 import { parseMoney } from "../../money/money";
 import { useUrlState } from "../../hooks/useUrlState";
 import PolicyEditor from "./PolicyEditor";
-import { describeVerdict, emptyPolicyForm, policyFromForm, type AgentPolicy, type PolicyForm, type Verdict } from "./policy";
+import {
+  describeVerdict,
+  emptyPolicyForm,
+  policyFromForm,
+  type AgentPolicy,
+  type PolicyForm,
+  type Verdict,
+} from "./policy";
 
 const SCOPE_PRESETS: Record<string, string[]> = {
   "Everything (*)": ["*"],
@@ -77,21 +84,44 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
     }
   };
   return (
-    <Dialog open={open} onClose={close} fullScreen={phone} fullWidth maxWidth="sm" aria-labelledby="create-key-title">
+    <Dialog
+      open={open}
+      onClose={close}
+      fullScreen={phone}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="create-key-title"
+    >
       <DialogTitle id="create-key-title">Create an API key</DialogTitle>
       <DialogContent>
         {secret ? (
           <Alert severity="success" data-testid="secret-once">
             Copy the secret now: it is shown once and never again.
-            <Box component="code" sx={{ display: "block", mt: 1, wordBreak: "break-all" }} data-testid="secret">
+            <Box
+              component="code"
+              sx={{ display: "block", mt: 1, wordBreak: "break-all" }}
+              data-testid="secret"
+            >
               {secret}
             </Box>
           </Alert>
         ) : (
           <Stack spacing={2} sx={{ mt: 1 }}>
             <ErrorAlert error={error} />
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} size="small" slotProps={{ htmlInput: { "data-field": "name" } }} />
-            <TextField select label="Scopes" value={preset} onChange={(e) => setPreset(e.target.value)} size="small">
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              size="small"
+              slotProps={{ htmlInput: { "data-field": "name" } }}
+            />
+            <TextField
+              select
+              label="Scopes"
+              value={preset}
+              onChange={(e) => setPreset(e.target.value)}
+              size="small"
+            >
               {Object.keys(SCOPE_PRESETS).map((label) => (
                 <MenuItem key={label} value={label}>
                   {label}
@@ -102,7 +132,9 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
           </Stack>
         )}
       </DialogContent>
-      <DialogActions sx={{ position: phone ? "sticky" : undefined, bottom: 0, bgcolor: "background.paper" }}>
+      <DialogActions
+        sx={{ position: phone ? "sticky" : undefined, bottom: 0, bgcolor: "background.paper" }}
+      >
         <Button onClick={close} sx={{ minHeight: 44 }}>
           {secret ? "Done" : "Cancel"}
         </Button>
@@ -115,7 +147,6 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
     </Dialog>
   );
 }
-
 
 function PolicyCheck({ apiKey }: { apiKey: ApiKey }) {
   const [operation, setOperation] = useState("create_payment");
@@ -144,10 +175,31 @@ function PolicyCheck({ apiKey }: { apiKey: ApiKey }) {
     }
   };
   return (
-    <Stack direction={{ xs: "column", sm: "row" }} spacing={1} sx={{ mt: 1, alignItems: { sm: "center" } }}>
-      <TextField size="small" label="Tool / operation" value={operation} onChange={(e) => setOperation(e.target.value)} />
-      <TextField size="small" label="Amount" value={amount} onChange={(e) => setAmount(e.target.value)} slotProps={{ htmlInput: { "data-field": "check-amount" } }} />
-      <TextField size="small" label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value)} sx={{ width: 100 }} />
+    <Stack
+      direction={{ xs: "column", sm: "row" }}
+      spacing={1}
+      sx={{ mt: 1, alignItems: { sm: "center" } }}
+    >
+      <TextField
+        size="small"
+        label="Tool / operation"
+        value={operation}
+        onChange={(e) => setOperation(e.target.value)}
+      />
+      <TextField
+        size="small"
+        label="Amount"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+        slotProps={{ htmlInput: { "data-field": "check-amount" } }}
+      />
+      <TextField
+        size="small"
+        label="Currency"
+        value={currency}
+        onChange={(e) => setCurrency(e.target.value)}
+        sx={{ width: 100 }}
+      />
       <Button onClick={check} sx={{ minHeight: 44 }}>
         Would this call pass?
       </Button>
@@ -176,19 +228,37 @@ export default function ApiKeysPage() {
         title="API keys"
         path="/api_keys"
         headerExtra={
-          <Button variant="contained" onClick={() => url.set({ dialog: "new-key" })} sx={{ minHeight: 44 }}>
+          <Button
+            variant="contained"
+            onClick={() => url.set({ dialog: "new-key" })}
+            sx={{ minHeight: 44 }}
+          >
             Create key
           </Button>
         }
         columns={[
-          { field: "name", header: "Name", render: (row) => { if (!keys[row.id]) queueMicrotask(() => setKeys((k) => ({ ...k, [row.id]: row }))); return row.name || "—"; } },
+          {
+            field: "name",
+            header: "Name",
+            render: (row) => {
+              if (!keys[row.id]) queueMicrotask(() => setKeys((k) => ({ ...k, [row.id]: row })));
+              return row.name || "—";
+            },
+          },
           { field: "redacted_secret", header: "Secret" },
           { field: "scopes", header: "Scopes", render: (row) => row.scopes.join(" ") },
           { field: "agent_policy", header: "Agent policy", render: policyText },
           { field: "revoked_at", header: "Revoked", render: (row) => timestamp(row.revoked_at) },
         ]}
         actions={[
-          { name: "revoke", label: "Revoke", admin: true, danger: true, show: (row) => !row.revoked_at, path: (row) => `/api_keys/${row.id}/revoke` },
+          {
+            name: "revoke",
+            label: "Revoke",
+            admin: true,
+            danger: true,
+            show: (row) => !row.revoked_at,
+            path: (row) => `/api_keys/${row.id}/revoke`,
+          },
         ]}
       >
         {checking && keys[checking] && <PolicyCheck apiKey={keys[checking]!} />}
@@ -196,13 +266,21 @@ export default function ApiKeysPage() {
           {Object.values(keys)
             .filter((k) => k.agent_policy && !k.revoked_at)
             .map((k) => (
-              <Button key={k.id} size="small" variant={checking === k.id ? "contained" : "outlined"} onClick={() => url.set({ check: k.id })}>
+              <Button
+                key={k.id}
+                size="small"
+                variant={checking === k.id ? "contained" : "outlined"}
+                onClick={() => url.set({ check: k.id })}
+              >
                 Check {k.name || k.id}
               </Button>
             ))}
         </Stack>
       </ResourcePage>
-      <CreateKeyDialog open={url.values.dialog === "new-key"} onClose={() => url.set({ dialog: null })} />
+      <CreateKeyDialog
+        open={url.values.dialog === "new-key"}
+        onClose={() => url.set({ dialog: null })}
+      />
     </>
   );
 }

@@ -39,7 +39,14 @@ export default function PolicyEditor({
   return (
     <Stack spacing={2} sx={{ mt: 1, border: "none", p: 0, m: 0 }} component="fieldset">
       <legend>{legend}</legend>
-      <TextField select label="Currency of the amounts below" value={value.currency} onChange={(e) => onChange({ ...value, currency: e.target.value })} size="small" disabled={disabled}>
+      <TextField
+        select
+        label="Currency of the amounts below"
+        value={value.currency}
+        onChange={(e) => onChange({ ...value, currency: e.target.value })}
+        size="small"
+        disabled={disabled}
+      >
         {CURRENCIES.map((currency) => (
           <MenuItem key={currency} value={currency}>
             {currency.toUpperCase()}
@@ -49,7 +56,11 @@ export default function PolicyEditor({
       {field("max_amount_per_call", "Maximum per call", "e.g. 100.00; empty = no maximum")}
       {field("approval_above", "Approval above", "calls above this wait for a human approval")}
       {field("daily_limit", "Daily limit per currency", "usd=500, eur=250.50")}
-      {field("allowed_tools", "Allowed tools", "comma separated; empty = every tool the scopes allow")}
+      {field(
+        "allowed_tools",
+        "Allowed tools",
+        "comma separated; empty = every tool the scopes allow",
+      )}
       <TextField
         label="Expires on"
         type="date"
@@ -61,7 +72,16 @@ export default function PolicyEditor({
         disabled={disabled}
         slotProps={{ inputLabel: { shrink: true } }}
       />
-      <FormControlLabel control={<Checkbox checked={value.read_only} disabled={disabled} onChange={(e) => onChange({ ...value, read_only: e.target.checked })} />} label="Read-only (no tool that moves money)" />
+      <FormControlLabel
+        control={
+          <Checkbox
+            checked={value.read_only}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...value, read_only: e.target.checked })}
+          />
+        }
+        label="Read-only (no tool that moves money)"
+      />
     </Stack>
   );
 }

@@ -33,12 +33,32 @@ export default function TeamPage() {
         onDone: (result) => setCreated(result as { username: string; password: string }),
       }}
       actions={[
-        { name: "role", label: "Change role", admin: true, fields: [{ name: "role", label: "Role", kind: "select", options: ROLES, defaultValue: "viewer" }], path: (row) => `/team/members/${row.id}` },
-        { name: "remove", label: "Remove", admin: true, danger: true, path: (row) => `/team/members/${row.id}`, body: () => ({ remove: true }) },
+        {
+          name: "role",
+          label: "Change role",
+          admin: true,
+          fields: [
+            { name: "role", label: "Role", kind: "select", options: ROLES, defaultValue: "viewer" },
+          ],
+          path: (row) => `/team/members/${row.id}`,
+        },
+        {
+          name: "remove",
+          label: "Remove",
+          admin: true,
+          danger: true,
+          path: (row) => `/team/members/${row.id}`,
+          body: () => ({ remove: true }),
+        },
       ]}
     >
       {created && (
-        <Alert severity="success" onClose={() => setCreated(null)} sx={{ mb: 2 }} data-testid="member-password">
+        <Alert
+          severity="success"
+          onClose={() => setCreated(null)}
+          sx={{ mb: 2 }}
+          data-testid="member-password"
+        >
           {created.username}'s first password (shown once): <code>{created.password}</code>
         </Alert>
       )}

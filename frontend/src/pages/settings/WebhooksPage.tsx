@@ -17,8 +17,16 @@ export default function WebhooksPage() {
       rowLink={(row) => `/settings/webhooks/${row.id}`}
       columns={[
         { field: "url", header: "URL", width: 320 },
-        { field: "status", header: "Status", render: (row) => <StatusChip status={row.status as string} /> },
-        { field: "enabled_events", header: "Events", render: (row) => (row.enabled_events as string[]).join(" ") },
+        {
+          field: "status",
+          header: "Status",
+          render: (row) => <StatusChip status={row.status as string} />,
+        },
+        {
+          field: "enabled_events",
+          header: "Events",
+          render: (row) => (row.enabled_events as string[]).join(" "),
+        },
       ]}
       create={{
         name: "create",
@@ -30,15 +38,31 @@ export default function WebhooksPage() {
           { name: "enabled_events", label: "Events (space separated)", defaultValue: "*" },
           { name: "description", label: "Description" },
         ],
-        body: (values) => ({ ...values, enabled_events: String(values.enabled_events ?? "*").split(/\s+/).filter(Boolean) }),
+        body: (values) => ({
+          ...values,
+          enabled_events: String(values.enabled_events ?? "*")
+            .split(/\s+/)
+            .filter(Boolean),
+        }),
         onDone: (result) => setSecret(String((result as { secret?: string }).secret ?? "")),
       }}
       actions={[
-        { name: "rotate", label: "Rotate secret", scope: "webhooks:write", path: (row) => `/webhook_endpoints/${row.id}/rotate_secret`, onDone: (result) => setSecret(String((result as { secret?: string }).secret ?? "")) },
+        {
+          name: "rotate",
+          label: "Rotate secret",
+          scope: "webhooks:write",
+          path: (row) => `/webhook_endpoints/${row.id}/rotate_secret`,
+          onDone: (result) => setSecret(String((result as { secret?: string }).secret ?? "")),
+        },
       ]}
     >
       {secret && (
-        <Alert severity="success" onClose={() => setSecret(null)} sx={{ mb: 2 }} data-testid="webhook-secret">
+        <Alert
+          severity="success"
+          onClose={() => setSecret(null)}
+          sx={{ mb: 2 }}
+          data-testid="webhook-secret"
+        >
           Signing secret (shown once): <code>{secret}</code>
         </Alert>
       )}
@@ -54,11 +78,23 @@ export function WebhookDeliveriesPage() {
       path={`/webhook_endpoints/${id}/deliveries`}
       columns={[
         { field: "event_type", header: "Event" },
-        { field: "status", header: "Status", render: (row) => <StatusChip status={row.status as string} /> },
+        {
+          field: "status",
+          header: "Status",
+          render: (row) => <StatusChip status={row.status as string} />,
+        },
         { field: "attempt_count", header: "Attempts" },
         { field: "created", header: "Created (UTC)", render: (row) => timestamp(row.created) },
       ]}
-      actions={[{ name: "retry", label: "Retry", scope: "webhooks:write", show: (row) => row.status === "failed", path: (row) => `/webhook_deliveries/${row.id}/retry` }]}
+      actions={[
+        {
+          name: "retry",
+          label: "Retry",
+          scope: "webhooks:write",
+          show: (row) => row.status === "failed",
+          path: (row) => `/webhook_deliveries/${row.id}/retry`,
+        },
+      ]}
     />
   );
 }

@@ -38,7 +38,9 @@ export const emptyPolicyForm: PolicyForm = {
   read_only: false,
 };
 
-export type PolicyResult = { ok: true; policy: AgentPolicy } | { ok: false; errors: Partial<Record<keyof PolicyForm, string>> };
+export type PolicyResult =
+  | { ok: true; policy: AgentPolicy }
+  | { ok: false; errors: Partial<Record<keyof PolicyForm, string>> };
 
 function amount(text: string, currency: string): number | null {
   return text.trim() ? parseMoney(text, currency) : null;
@@ -61,10 +63,17 @@ export function policyFromForm(form: PolicyForm, now: Date = new Date()): Policy
       errors[field] = exc instanceof MoneyParseError ? exc.message : String(exc);
     }
   }
-  if (policy.max_amount_per_call !== null && policy.approval_above !== null && policy.approval_above > policy.max_amount_per_call) {
+  if (
+    policy.max_amount_per_call !== null &&
+    policy.approval_above !== null &&
+    policy.approval_above > policy.max_amount_per_call
+  ) {
     errors.approval_above = "The approval threshold must not exceed the per-call maximum.";
   }
-  for (const part of form.daily_limit.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of form.daily_limit
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [currency = "", value = ""] = part.split("=").map((p) => p.trim());
     try {
       const limit = parseMoney(value, currency);
@@ -105,9 +114,13 @@ export function describeVerdict(verdict: Verdict): string {
  * the exact decimal strings of `currency` (the form's currency; a daily limit keeps its own),
  * `expires_at` its UTC date. Null fields become empty strings (no limit).
  */
-export function formFromPolicy(policy: Partial<AgentPolicy> | null | undefined, currency = "usd"): PolicyForm {
+export function formFromPolicy(
+  policy: Partial<AgentPolicy> | null | undefined,
+  currency = "usd",
+): PolicyForm {
   if (!policy) return { ...emptyPolicyForm, currency };
-  const amount = (value: number | null | undefined) => (value === null || value === undefined ? "" : toDecimalString(value, currency));
+  const amount = (value: number | null | undefined) =>
+    value === null || value === undefined ? "" : toDecimalString(value, currency);
   return {
     currency,
     max_amount_per_call: amount(policy.max_amount_per_call),
@@ -125,7 +138,14 @@ export function formFromPolicy(policy: Partial<AgentPolicy> | null | undefined, 
  * `agent_policy[approval_above]` → approval_above), or null when it names none. */
 export function policyFieldForParam(param: string | null | undefined): keyof PolicyForm | null {
   if (!param) return null;
-  const fields: (keyof PolicyForm)[] = ["max_amount_per_call", "approval_above", "daily_limit", "allowed_tools", "expires_at", "read_only"];
+  const fields: (keyof PolicyForm)[] = [
+    "max_amount_per_call",
+    "approval_above",
+    "daily_limit",
+    "allowed_tools",
+    "expires_at",
+    "read_only",
+  ];
   const name = param.replace(/^agent_policy\[(\w+)\].*$/, "$1").replace(/[[.].*$/, "");
   return fields.find((field) => field === name) ?? null;
 }
