@@ -12,14 +12,6 @@ import os
 import sys
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcp_payments.settings.production")
-
-import django
-
-django.setup()
-
-from mcp_payments.accounts.authentication import ApiKeyAuthentication  # noqa: E402
-
 CALLS = 20_000
 
 
@@ -31,6 +23,13 @@ class _Request:
 
 
 def main() -> None:
+    # Django is set up here, not at import: `make bench` imports every module of the package.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcp_payments.settings.production")
+    import django
+
+    django.setup()
+    from mcp_payments.accounts.authentication import ApiKeyAuthentication
+
     request = _Request(sys.argv[1])
     authentication = ApiKeyAuthentication()
     if authentication.authenticate(request) is None:  # warms the cache
