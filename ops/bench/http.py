@@ -12,6 +12,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,16 +108,20 @@ def free_port() -> int:
 
 
 def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the server answers HTTP (any status) on /health/live: a listening socket alone is
+    not enough, as requests queue in the backlog while the workers are still loading the app."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise BenchmarkSkipped(f"the server exited with {process.returncode}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=5):
                 return
+        except urllib.error.HTTPError:
+            return  # an answer, whatever its status
         except OSError:
             time.sleep(0.2)
-    raise BenchmarkSkipped("the server did not start listening")
+    raise BenchmarkSkipped("the server did not start answering")
 
 
 @contextmanager
