@@ -73,7 +73,7 @@ def test_loading_the_app_opens_no_socket_and_starts_no_thread():
         EMAIL_HOST="smtp.invalid",
         PYTHONPATH=str(ROOT),
     )
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
         env=env,
