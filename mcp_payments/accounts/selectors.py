@@ -32,7 +32,10 @@ _ACTIVE_KEYS_MAX = 10_000
 
 
 def forget_api_key(key: ApiKey) -> None:
-    """Drop `key` from this process's cache of active keys (revocation, policy change)."""
+    """Drop `key` from this process's cache of active keys, so a revocation made in this process
+    takes effect at once (`api_key_revoke` calls it). Other processes, and any other change to a
+    key (an admin edit of its policy), see the change when their cached copy expires, within
+    `API_KEY_CACHE_SECONDS`."""
     _ACTIVE_KEYS.pop(key.secret_hash, None)
 
 
