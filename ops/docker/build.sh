@@ -33,7 +33,8 @@ shift
 case "$step" in
 uv)
     dir="${1:?build.sh uv DIR}"
-    if [ "$("$dir/bin/uv" --version 2>/dev/null)" != "uv $UV_PIN" ]; then
+    # `uv --version` prints "uv 0.13.8 (x86_64-unknown-linux-gnu)"
+    if [ "$("$dir/bin/uv" --version 2>/dev/null | cut -d' ' -f2)" != "$UV_PIN" ]; then
         # built aside and moved in whole: an interrupted install is never taken for a good one
         rm -rf "$dir.partial"
         python3 -m venv "$dir.partial"
