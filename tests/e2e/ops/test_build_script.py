@@ -2,16 +2,15 @@
 build context, into a fresh virtualenv, then the app is started from the result as the image
 starts it (gunicorn with ops/gunicorn.conf.py; uvicorn for /ws/ and /mcp) and answers."""
 
-import hashlib
 import json
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,24 +37,17 @@ def build_context(dest: Path) -> None:
         shutil.copy2(source, target)
 
 
-def wheelhouse() -> Path:
-    """Wheels of requirements/base.txt, built once per version of the file under var/tools/ (the
-    build step then installs offline, as a Docker build reuses its pip cache mount)."""
-    requirements = (ROOT / "requirements" / "base.txt").read_bytes()
-    house = ROOT / "var" / "tools" / "wheels" / hashlib.sha256(requirements).hexdigest()[:16]
-    if not house.is_dir():
-        partial = house.with_name(house.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        subprocess.run(
-            [
-                *(sys.executable, "-m", "pip", "wheel", "-q", "--disable-pip-version-check"),
-                *("-r", str(ROOT / "requirements" / "base.txt"), "-w", str(partial)),
-            ],
-            check=True,
-            timeout=1800,
-        )
-        partial.rename(house)
-    return house
+def uv_env() -> dict[str, str]:
+    """The environment of the `deps` stage: the pinned uv under var/tools/uv (the `uv` step, as the
+    Dockerfile's builder runs it, installs it when missing or stale) and its cache under
+    var/tools/uv-cache, which a Docker build keeps in its cache mount. On the same file system as
+    the temporary directories, uv hardlinks from it: a warm install of base.txt takes seconds."""
+    tools = ROOT / "var" / "tools"
+    return {
+        **os.environ,
+        "UV": str(tools / "uv" / "bin" / "uv"),
+        "UV_CACHE_DIR": str(tools / "uv-cache"),
+    }
 
 
 def free_port() -> int:
@@ -88,23 +80,26 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path]:
+def built(tmp_path_factory) -> Iterator[tuple[Path, Path]]:
     """The Dockerfile's stages: `frontend` in a context copy of its own (its node_modules never
     reach the builder stage, as in Docker) at the same time as the builder's `deps`, as BuildKit
-    runs independent stages; then `app` over the builder's copy with the built dashboard."""
+    runs independent stages; then `app` over the builder's copy with the built dashboard.
+
+    The ~1 GB left behind (node_modules, the virtualenv) is removed here rather than by pytest's
+    clean-up of old temporary directories at the exit of a later session (~40 s of unlinking
+    there): the frontend stage's copy while `app` and the test run, the rest at teardown."""
     work = tmp_path_factory.mktemp("image")
     src, frontend_src, venv = work / "app", work / "frontend-stage", work / "venv"
     build_context(src)
     build_context(frontend_src)
     script = ["bash", "ops/docker/build.sh"]
-    offline = {
-        **os.environ,
-        "PIP_NO_INDEX": "1",
-        "PIP_FIND_LINKS": str(wheelhouse()),
-        "PIP_NO_COMPILE": "1",
-    }
+    deps = 'bash ops/docker/build.sh uv "$1" && bash ops/docker/build.sh deps "$2"'
     stages = [
-        subprocess.Popen([*script, "deps", str(venv)], cwd=src, env=offline),
+        subprocess.Popen(
+            ["bash", "-c", deps, "deps", str(ROOT / "var/tools/uv"), str(venv)],  # noqa: S607
+            cwd=src,
+            env=uv_env(),
+        ),
         subprocess.Popen([*script, "frontend", str(work / "frontend-dist")], cwd=frontend_src),
     ]
     try:
@@ -116,8 +111,13 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     assert codes == [0, 0]
     if any((work / "frontend-dist").iterdir()):
         shutil.copytree(work / "frontend-dist", src / "frontend" / "dist", dirs_exist_ok=True)
-    subprocess.run([*script, "app", str(venv)], cwd=src, check=True, timeout=300)
-    return src, venv
+    cleanup = subprocess.Popen(["rm", "-rf", str(frontend_src)])  # noqa: S607
+    try:
+        subprocess.run([*script, "app", str(venv)], cwd=src, check=True, timeout=300)
+        yield src, venv
+    finally:
+        cleanup.wait(timeout=300)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def runtime_env(**extra: str) -> dict[str, str]:
