@@ -25,7 +25,7 @@ from .context import BenchContext
 from .registry import BENCHMARKS, Benchmark, BenchmarkSkipped, Figures
 
 # Helpers, not benchmarks: `seed` runs in its own process against the scratch database.
-_NOT_BENCHMARKS = {"__main__", "context", "registry", "http", "seed", "analytics_seed"}
+_NOT_BENCHMARKS = {"__main__", "context", "registry", "http", "seed", "analytics_seed", "profile"}
 
 
 def load_benchmarks() -> dict[str, Benchmark]:

@@ -36,6 +36,7 @@ import psycopg
 from psycopg import sql
 
 from .context import REPO_ROOT, BenchContext
+from .profile import profiling
 from .registry import BenchmarkSkipped, Figures, benchmark
 
 EVENTS = 20_000
@@ -201,8 +202,10 @@ def events_pipeline(ctx: BenchContext) -> Figures:
         # Throughput: emitting at full speed while the relay and consumer run.
         throughput = _merchant_create(conn, "bench-throughput")
         time.sleep(PROCESS_START_SECONDS)
-        emit_seconds = _emit(env, count=EVENTS, batch=BATCH, rate=0, tag="bench-throughput")
-        _wait_processed(conn, throughput, EVENTS)
+        with profiling("events_throughput", _database_name(ctx)) as window:
+            emit_seconds = _emit(env, count=EVENTS, batch=BATCH, rate=0, tag="bench-throughput")
+            _wait_processed(conn, throughput, EVENTS)
+            window.units = EVENTS
         throughput_eps = _rate(conn, throughput, "created")
 
         batched = _merchant_create(conn, "bench-batched")

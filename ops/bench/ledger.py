@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .context import REPO_ROOT, BenchContext
 from .http import gunicorn, manage, recreate_database, run_json, seed, server_env, wrk
+from .profile import profiling
 from .registry import Figures, benchmark
 
 WALLETS = 10_000
@@ -30,9 +31,13 @@ def run(ctx: BenchContext) -> Figures:
     load_env = {"BENCH_KEY": seeded["api_key"], "BENCH_WALLETS": seeded["wallets_file"]}
     with gunicorn(env) as url:
         wrk(url, "transfer.lua", {**load_env, "BENCH_FEE": "0"}, duration=5)  # warm-up
-        single = wrk(url, "transfer.lua", {**load_env, "BENCH_FEE": "0"})
+        with profiling("transfer_single", database) as window:
+            single = wrk(url, "transfer.lua", {**load_env, "BENCH_FEE": "0"})
+            window.units = single.requests
         hot = wrk(url, "transfer.lua", {**load_env, "BENCH_FEE": "1"})
-        batch = wrk(url, "batch.lua", load_env, clients=2, threads=2)
+        with profiling("transfer_batch", database) as window:
+            batch = wrk(url, "batch.lua", load_env, clients=2, threads=2)
+            window.units = batch.requests * 1000
     return {
         "transfer_single_rps": round(single.rps, 1),
         "transfer_single_p50_ms": round(single.p50_ms, 2),

@@ -35,6 +35,7 @@ import httpx2
 
 from . import http
 from .context import REPO_ROOT, BenchContext
+from .profile import profiling
 from .registry import BenchmarkSkipped, Figures, benchmark
 
 CLIENTS = 8
@@ -145,7 +146,9 @@ def _percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-async def _measure(url: str, pid: int, token: str, wallets: list[str]) -> Figures:
+async def _measure(
+    url: str, pid: int, token: str, wallets: list[str], database: str = ""
+) -> Figures:
     headers = {**HEADERS, "Authorization": f"Bearer {token}"}
     async with httpx2.AsyncClient(headers=headers, timeout=30) as setup:
         response = await setup.post(
@@ -175,12 +178,16 @@ async def _measure(url: str, pid: int, token: str, wallets: list[str]) -> Figure
             "description": f"bench {index}:{call}",
         }
 
-    cpu_before = _cpu_seconds(pid)
-    reads, read_seconds = await _phase(url, token, read, "get_customer")
-    cpu_reads = _cpu_seconds(pid) - cpu_before
-    writes, write_seconds = await _phase(url, token, write, "create_transfer")
-    cpu_writes = _cpu_seconds(pid) - cpu_before - cpu_reads
     calls = CLIENTS * (CALLS_PER_CLIENT + WARMUP_CALLS)
+    cpu_before = _cpu_seconds(pid)
+    with profiling("mcp_read", database) as window:
+        reads, read_seconds = await _phase(url, token, read, "get_customer")
+        window.units = calls
+    cpu_reads = _cpu_seconds(pid) - cpu_before
+    with profiling("mcp_write", database) as window:
+        writes, write_seconds = await _phase(url, token, write, "create_transfer")
+        window.units = calls
+    cpu_writes = _cpu_seconds(pid) - cpu_before - cpu_reads
     return {
         "mcp_read_p50_ms": round(statistics.median(reads), 2),
         "mcp_read_p95_ms": round(_percentile(reads, 0.95), 2),
@@ -212,7 +219,7 @@ def mcp_tools_call(ctx: BenchContext) -> Figures:
     seeded = http.seed(env, "ledger", "--wallets", str(WALLETS), "--out", str(wallets_file))
     wallets = Path(seeded["wallets_file"]).read_text().split()
     with _uvicorn(env, port) as (url, pid):
-        return asyncio.run(_measure(url, pid, seeded["api_key"], wallets))
+        return asyncio.run(_measure(url, pid, seeded["api_key"], wallets, database))
 
 
 def run() -> dict[str, float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .context import BenchContext
 from .http import gunicorn, manage, recreate_database, seed, server_env, wrk
+from .profile import profiling
 from .registry import Figures, benchmark
 
 
@@ -19,7 +20,9 @@ def run(ctx: BenchContext) -> Figures:
     load_env = {"BENCH_KEY": seeded["api_key"], "BENCH_PAYMENT_METHOD": seeded["payment_method"]}
     with gunicorn(env) as url:
         wrk(url, "payment.lua", load_env, duration=5)  # warm-up
-        result = wrk(url, "payment.lua", load_env)
+        with profiling("payment_confirm", database) as window:
+            result = wrk(url, "payment.lua", load_env)
+            window.units = result.requests
     return {
         "payment_confirm_rps": round(result.rps, 1),
         "payment_confirm_p50_ms": round(result.p50_ms, 2),

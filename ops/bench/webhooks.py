@@ -38,6 +38,7 @@ import psycopg
 from psycopg import sql
 
 from .context import REPO_ROOT, BenchContext
+from .profile import profiling
 from .registry import BenchmarkSkipped, Figures, benchmark
 
 BACKLOG = 5_000
@@ -237,7 +238,9 @@ def webhooks(ctx: BenchContext) -> Figures:
         worker_args += ["--without-mingle", "--without-heartbeat", "-l", "warning"]
         worker = _Process(stack, env, *worker_args)
         started_cpu, started_done = _when_delivering(conn, merchant, worker.process.pid)
-        _wait_delivered(conn, merchant, BACKLOG)
+        with profiling("webhook_delivery", _database_name(ctx)) as window:
+            _wait_delivered(conn, merchant, BACKLOG)
+            window.units = BACKLOG - started_done
         cpu_per_delivery = (_cpu_seconds(worker.process.pid) - started_cpu) / (
             BACKLOG - started_done
         )

@@ -48,6 +48,7 @@ import psycopg
 from psycopg import sql
 
 from .context import REPO_ROOT, BenchContext
+from .profile import profiling
 from .registry import BenchmarkSkipped, Figures, benchmark
 
 CLIENTS = int(os.environ.get("BENCH_WS_CLIENTS", "1000"))
@@ -331,6 +332,7 @@ def websockets_fanout(ctx: BenchContext) -> Figures:
         _create_payments(env, key, WARMUP_PAYMENTS, RATE, work / "warmup.json")
         time.sleep(TAIL_SECONDS)
         server_cpu = _cpu_seconds(server.pid)
+        window = stack.enter_context(profiling(f"ws_fanout_{CLIENTS}", _database_name(ctx)))
         _create_payments(env, key, PAYMENTS, RATE, work / "payments.json")
         time.sleep(TAIL_SECONDS)
         server_cpu = _cpu_seconds(server.pid) - server_cpu
@@ -347,6 +349,8 @@ def websockets_fanout(ctx: BenchContext) -> Figures:
     if not latencies:
         raise BenchmarkSkipped("no event reached the sockets")
     deliveries = events * CLIENTS - missing
+    window.units = deliveries
+    window.save()
     return {
         "ws_fanout_clients": report["open"],
         "ws_fanout_events": events,
