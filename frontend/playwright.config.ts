@@ -1,7 +1,10 @@
 /**
  * Playwright against the real stack: `scripts/run.sh` (what `make run` starts: uvicorn with
  * HTTP/WebSockets/MCP, Celery, the events relay and consumers) on E2E_PORT, in Debian's Chromium
- * (/usr/bin/chromium; no browser download). One worker and one server for the whole run.
+ * (/usr/bin/chromium; no browser download). One server for the whole run and two workers
+ * (E2E_WORKERS), each with its own merchant (e2e/global-setup.ts): most of a test's time is the
+ * stack's work (Celery tasks, the events relay, the socket), so a second browser fills the wait.
+ * A file's tests run in order on one worker.
  * Projects: desktop 1280×800 runs every test but the tagged ones; phones 390×844 and 360×800 run
  * the tests tagged @phone (layout, navigation, one money flow, the full-screen assistant panel);
  * tablet 768×1024 runs those tagged @tablet (layout, navigation and the money flow: the phone
@@ -15,7 +18,7 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   timeout: 180_000,
   expect: { timeout: 20_000 },

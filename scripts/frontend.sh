@@ -9,7 +9,9 @@
 #                        committed; then the type check (tsc -b) and `npm run lint` (ESLint
 #                        over src/ and e2e/, Prettier --check)
 #   frontend.sh test     npm ci if needed, Vitest, the build, Playwright against the real stack
-#                        (scripts/run.sh on E2E_PORT, default PORT + 1) in /usr/bin/chromium
+#                        (scripts/run.sh on E2E_PORT, default PORT + 1) in /usr/bin/chromium;
+#                        the stack is started first, in the background, so its ~1.5 min start
+#                        overlaps npm ci, Vitest and the build (its log: var/e2e-server.log)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,6 +33,12 @@ ensure_modules() {
 }
 
 build() {
+    # The stack that `test` starts early runs scripts/run.sh, which builds too: `test` builds
+    # itself after Vitest, so the stack's build is skipped rather than raced.
+    if [[ -n ${FRONTEND_SKIP_BUILD:-} ]]; then
+        echo "[frontend] build skipped (FRONTEND_SKIP_BUILD): the caller builds" >&2
+        return 0
+    fi
     if ! command -v npm >/dev/null 2>&1; then
         echo "[frontend] npm not found: install Node.js 20 and npm (apt-get install nodejs npm)" \
             "to build the dashboard; the API is served without it." >&2
@@ -61,23 +69,76 @@ codegen() {
     (cd "$FRONTEND" && npx openapi-typescript openapi.yaml -o src/api/schema.d.ts >/dev/null)
 }
 
-e2e() {
-    local port="${E2E_PORT:-$((${PORT:-8000} + 1))}"
+E2E_PORT="${E2E_PORT:-$((${PORT:-8000} + 1))}"
+stack_pid=""
+
+check_chromium() {
     if [[ ! -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; then
         echo "[frontend] Chromium not found at ${CHROMIUM_PATH:-/usr/bin/chromium}: apt-get install chromium" >&2
         return 1
     fi
+}
+
+start_stack() {
+    # scripts/run.sh on E2E_PORT in the background; stop_stack (on any exit) TERMs it and it
+    # stops its children. Its start (collectstatic, seed_demo, six processes importing Django)
+    # takes ~1.5 min on 2 cores; Playwright would otherwise wait for it after npm ci, Vitest and
+    # the build. Playwright then reuses it (E2E_REUSE_SERVER).
+    if (exec 3<>"/dev/tcp/127.0.0.1/$E2E_PORT") 2>/dev/null; then
+        echo "[frontend] port $E2E_PORT is in use: stop that server or set E2E_PORT" >&2
+        return 1
+    fi
+    mkdir -p var
+    echo "[frontend] starting the stack on port $E2E_PORT (log: var/e2e-server.log)" >&2
+    FRONTEND_SKIP_BUILD=1 PORT="$E2E_PORT" bash scripts/run.sh >var/e2e-server.log 2>&1 &
+    stack_pid=$!
+    trap stop_stack EXIT
+}
+
+stop_stack() {
+    # TERM to run.sh only: it stops its children (STOP_TIMEOUT) and exits.
+    [[ -n $stack_pid ]] || return 0
+    kill -TERM "$stack_pid" 2>/dev/null || true
+    wait "$stack_pid" 2>/dev/null || true
+    stack_pid=""
+}
+
+wait_stack() {
+    # Until /health/live answers (or run.sh exits, or 240 s pass).
+    local deadline=$((SECONDS + 240))
+    until curl -fsS -o /dev/null "http://127.0.0.1:$E2E_PORT/health/live" 2>/dev/null; do
+        if ! kill -0 "$stack_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+            echo "[frontend] the stack did not come up: tail var/e2e-server.log" >&2
+            tail -n 40 var/e2e-server.log >&2
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+e2e() {
+    check_chromium
     mkdir -p var/screenshots
-    (cd "$FRONTEND" && E2E_PORT="$port" npx playwright test)
+    if [[ -n $stack_pid ]]; then
+        wait_stack
+        (cd "$FRONTEND" && E2E_PORT="$E2E_PORT" E2E_REUSE_SERVER=1 npx playwright test)
+    else
+        (cd "$FRONTEND" && E2E_PORT="$E2E_PORT" npx playwright test)
+    fi
 }
 
 case "${1:-}" in
 build) build ;;
 test)
+    check_chromium
+    # The stack first: run.sh needs no node_modules (its build is skipped), so its start
+    # overlaps npm ci (mostly network and disk) more than Vitest (CPU, like the stack's start).
+    start_stack
     ensure_modules
     (cd "$FRONTEND" && npx vitest run)
     build
     e2e
+    stop_stack
     ;;
 e2e) e2e ;;
 codegen) codegen ;;

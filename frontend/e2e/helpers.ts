@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { merchantFile } from "./global-setup";
+
 const here = dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOTS = join(here, "..", "..", "var", "screenshots");
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -14,8 +16,10 @@ export interface Merchant {
   password: string;
 }
 
+/** This worker's merchant (global-setup.ts made one per worker: TEST_PARALLEL_INDEX). */
 export function merchant(): Merchant {
-  return JSON.parse(readFileSync(join(here, ".merchant.json"), "utf8")) as Merchant;
+  const file = merchantFile(process.env.TEST_PARALLEL_INDEX ?? "0");
+  return JSON.parse(readFileSync(file, "utf8")) as Merchant;
 }
 
 export async function login(

@@ -36,6 +36,9 @@ test("@phone @tablet layout: no horizontal scroll on the main routes and object 
   await expect(page.getByRole("heading", { name: "Payments" })).toBeVisible();
   if (info.project.name === "phone-390") {
     await page.goto("/dashboard/");
+    // Home with its figures, not its loading state: the socket's snapshot has arrived.
+    await expect(page.getByTestId("live-status")).toHaveText("live: open");
+    await expect(page.getByText("Waiting for today's figures…")).toHaveCount(0);
     await page.screenshot({ path: join(SCREENSHOTS, "home-390.png"), fullPage: true });
     await page.goto("/dashboard/payments");
     await expect(page.getByTestId("list-cards")).toBeVisible();
