@@ -69,6 +69,10 @@ def test_loading_the_app_opens_no_socket_and_starts_no_thread():
     env.update(
         DJANGO_SETTINGS_MODULE="mcp_payments.settings.production",
         SECRET_KEY="preload-test-" + "k" * 60,
+        # Required by the production settings; never connected to (that is the point).
+        DATABASE_URL=os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mcp_payments"
+        ),
         ALLOWED_HOSTS="127.0.0.1",
         EMAIL_HOST="smtp.invalid",
         PYTHONPATH=str(ROOT),
