@@ -11,18 +11,22 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import average_precision_score, roc_curve
 from threadpoolctl import threadpool_limits
 
 from .models import RiskModel, RiskModelStatus
+
+# scikit-learn (with scipy) is imported where a model is trained, evaluated or unpickled, not at
+# module load: this module is imported by the risk engine, so by django.setup() in every process
+# (web, Celery, consumers, management commands), where it cost ~1 s of CPU before any work.
+if TYPE_CHECKING:
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 FEATURES: tuple[str, ...] = (
     "amount",
@@ -74,6 +78,8 @@ def feature_row(attributes: dict[str, Any]) -> list[float]:
 
 def recall_at_fpr(labels: np.ndarray, scores: np.ndarray, max_fpr: float = 0.01) -> float:
     """The highest recall (true-positive rate) at a false-positive rate ≤ `max_fpr`."""
+    from sklearn.metrics import roc_curve
+
     fpr, tpr, _ = roc_curve(labels, scores)
     allowed = fpr <= max_fpr
     return float(tpr[allowed].max()) if allowed.any() else 0.0
@@ -81,6 +87,8 @@ def recall_at_fpr(labels: np.ndarray, scores: np.ndarray, max_fpr: float = 0.01)
 
 def evaluation(labels: np.ndarray, scores: np.ndarray) -> dict[str, float]:
     """PR-AUC (average precision) and recall at 1 % FPR, rounded to 4 places."""
+    from sklearn.metrics import average_precision_score
+
     return {
         "pr_auc": round(float(average_precision_score(labels, scores)), 4),
         "recall_at_1pct_fpr": round(recall_at_fpr(labels, scores), 4),
@@ -93,7 +101,7 @@ class CompiledForest:
     NaN follows `missing_go_to_left`, `x <= threshold` goes left) without its per-tree Python
     loop, which costs ~10 ms per call. A test checks both agree."""
 
-    def __init__(self, estimator: HistGradientBoostingClassifier) -> None:
+    def __init__(self, estimator: "HistGradientBoostingClassifier") -> None:
         trees = [iteration[0].nodes for iteration in estimator._predictors]
         offsets = np.cumsum([0] + [len(nodes) for nodes in trees[:-1]])
         nodes = np.concatenate(trees)
@@ -125,7 +133,7 @@ class CompiledForest:
 
 @dataclass
 class TrainedModel:
-    estimator: HistGradientBoostingClassifier
+    estimator: "HistGradientBoostingClassifier"
     reference: np.ndarray  # per-feature medians of the training data
     forest: CompiledForest
 
@@ -137,6 +145,8 @@ class TrainedModel:
 def fit(x: np.ndarray, y: np.ndarray, *, seed: int, params: dict[str, Any] | None = None):
     """Fit the classifier on feature rows `x` (FEATURES order) and 0/1 labels `y`; deterministic
     for a seed (no early stopping, fixed random_state). Returns a TrainedModel."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     estimator = HistGradientBoostingClassifier(
         **{**DEFAULT_PARAMS, **(params or {})}, early_stopping=False, random_state=seed
     )

@@ -82,3 +82,21 @@ def test_platform_training_refuses_without_enough_labels():
         "reason": "0 fraud cases among 0 payments; at least 20 needed.",
     }
     assert RiskModel.objects.count() == 0
+
+
+def test_starting_django_does_not_import_scikit_learn():
+    """Every process (web, Celery, consumers, commands) imports the risk engine at setup;
+    scikit-learn and scipy load only where a model is trained, evaluated or unpickled."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, django; django.setup(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mcp_payments.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip() == "[]"
