@@ -99,3 +99,16 @@ def test_make_run_and_the_systemd_guide_consume_every_queue(source, pattern):
         if queue
     }
     assert routed_queues() <= consumed
+
+
+def test_the_systemd_target_runs_the_events_relay_and_every_consumer():
+    """Without them nothing committed to the outbox reaches RabbitMQ: no webhook, no frame."""
+    systemd = ROOT / "ops/systemd"
+    target = (systemd / "mcp-payments.target").read_text()
+    wanted = {unit for line in re.findall(r"^Wants=(.*)$", target, re.M) for unit in line.split()}
+    commands = {
+        unit: re.search(r"^ExecStart=(.*)$", (systemd / unit).read_text(), re.M).group(1)
+        for unit in wanted
+    }
+    assert commands["mcp-payments-relay.service"].endswith("manage.py events_relay")
+    assert commands["mcp-payments-consumers.service"].endswith("manage.py events_consume --all")
