@@ -35,7 +35,7 @@ import httpx2
 
 from . import http
 from .context import REPO_ROOT, BenchContext
-from .profile import profiling
+from .profile import profiling, tree_cpu_seconds
 from .registry import BenchmarkSkipped, Figures, benchmark
 
 CLIENTS = 8
@@ -53,22 +53,6 @@ HEADERS = {
 
 def _database(ctx: BenchContext) -> str:
     return f"{ctx.database.name}_bench_mcp"
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its direct children (uvicorn's workers)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
 
 
 @contextmanager
@@ -179,15 +163,15 @@ async def _measure(
         }
 
     calls = CLIENTS * (CALLS_PER_CLIENT + WARMUP_CALLS)
-    cpu_before = _cpu_seconds(pid)
+    cpu_before = tree_cpu_seconds(pid)
     with profiling("mcp_read", database) as window:
         reads, read_seconds = await _phase(url, token, read, "get_customer")
         window.units = calls
-    cpu_reads = _cpu_seconds(pid) - cpu_before
+    cpu_reads = tree_cpu_seconds(pid) - cpu_before
     with profiling("mcp_write", database) as window:
         writes, write_seconds = await _phase(url, token, write, "create_transfer")
         window.units = calls
-    cpu_writes = _cpu_seconds(pid) - cpu_before - cpu_reads
+    cpu_writes = tree_cpu_seconds(pid) - cpu_before - cpu_reads
     return {
         "mcp_read_p50_ms": round(statistics.median(reads), 2),
         "mcp_read_p95_ms": round(_percentile(reads, 0.95), 2),

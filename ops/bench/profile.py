@@ -85,29 +85,50 @@ def _stat(pid: int) -> tuple[int, int]:
     return int(fields[1]), int(fields[11]) + int(fields[12])
 
 
-def cpu_snapshot(root: int, database: str) -> dict[int, tuple[str, int]]:
-    """pid -> (group, CPU ticks so far) for `root`'s descendants (not `root` itself: the
-    benchmark's own CPU comes from os.times()) and the PostgreSQL backends of `database`."""
+def _processes() -> tuple[dict[int, int], dict[int, int]]:
+    """(pid -> parent pid, pid -> CPU ticks so far) of every process the machine runs now."""
     parents: dict[int, int] = {}
     ticks: dict[int, int] = {}
-    backends: set[int] = set()
-    needle = f" {database} "
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        pid = int(entry.name)
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            parents[pid], ticks[pid] = _stat(pid)
-            if needle in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
-                backends.add(pid)
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                parents[int(entry.name)], ticks[int(entry.name)] = _stat(int(entry.name))
+    return parents, ticks
+
+
+def _descendants(root: int, parents: dict[int, int]) -> list[int]:
     children: dict[int, list[int]] = defaultdict(list)
     for pid, parent in parents.items():
         children[parent].append(pid)
-    snapshot: dict[int, tuple[str, int]] = {}
+    found: list[int] = []
     todo = list(children[root])
     while todo:
         pid = todo.pop()
+        found.append(pid)
         todo.extend(children[pid])
+    return found
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds so far of `root` and its live descendants: a server with its
+    workers (uvicorn, gunicorn) or a Celery worker with its prefork pool."""
+    parents, ticks = _processes()
+    pids = [root, *_descendants(root, parents)]
+    return sum(ticks.get(pid, 0) for pid in pids) / _TICK
+
+
+def cpu_snapshot(root: int, database: str) -> dict[int, tuple[str, int]]:
+    """pid -> (group, CPU ticks so far) for `root`'s descendants (not `root` itself: the
+    benchmark's own CPU comes from os.times()) and the PostgreSQL backends of `database`."""
+    parents, ticks = _processes()
+    needle = f" {database} "
+    backends = set()
+    for pid in ticks:
+        with contextlib.suppress(OSError):
+            if needle in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                backends.add(pid)
+    snapshot: dict[int, tuple[str, int]] = {}
+    for pid in _descendants(root, parents):
         with contextlib.suppress(OSError):
             snapshot[pid] = (process_group(_read_cmdline(pid)), ticks[pid])
     for pid in backends - snapshot.keys():

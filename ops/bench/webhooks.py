@@ -41,7 +41,7 @@ import psycopg
 from psycopg import sql
 
 from .context import REPO_ROOT, BenchContext
-from .profile import profiling
+from .profile import profiling, tree_cpu_seconds
 from .registry import BenchmarkSkipped, Figures, benchmark
 
 BACKLOG = 5_000
@@ -192,32 +192,13 @@ def _latencies(conn: psycopg.Connection, merchant: str, since: str) -> tuple[flo
     return float(p50), float(p95)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads) and of its live descendants (the
-    prefork pool's children, which run the tasks)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as listing:
-            children = [int(child) for child in listing.read().split()]
-    except FileNotFoundError:  # exited meanwhile
-        return total
-    for child in children:
-        try:
-            total += _cpu_seconds(child)
-        except FileNotFoundError:
-            continue
-    return total
-
-
 def _when_delivering(conn: psycopg.Connection, merchant: str, pid: int) -> tuple[float, int]:
     """Once the worker has started delivering: its CPU time and the deliveries done so far."""
     deadline = time.monotonic() + PROCESS_START_SECONDS
     while time.monotonic() < deadline:
         (done,) = conn.execute(_DONE, (merchant,)).fetchone()
         if done:
-            return _cpu_seconds(pid), done
+            return tree_cpu_seconds(pid), done
         time.sleep(0.02)
     raise BenchmarkSkipped("the worker delivered nothing")
 
@@ -258,7 +239,7 @@ def webhooks(ctx: BenchContext) -> Figures:
         with profiling("webhook_delivery", _database_name(ctx)) as window:
             _wait_delivered(conn, merchant, BACKLOG)
             window.units = BACKLOG - started_done
-        cpu_per_delivery = (_cpu_seconds(worker.process.pid) - started_cpu) / (
+        cpu_per_delivery = (tree_cpu_seconds(worker.process.pid) - started_cpu) / (
             BACKLOG - started_done
         )
         rps = _throughput(conn, merchant)
